@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {IShareToken} from "../interfaces/IShareToken.sol";
+import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
+import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
+import {StreamMath} from "../libraries/StreamMath.sol";
+
+/// @title ClusterShareToken
+/// @notice One GPU cluster's shares: a plain ERC-20 with EIP-2612 permit (18 decimals, no fee, no rebase, no
+///         callbacks) that is also the ledger of the rent streamed to its holders. Every balance outside the
+///         excluded set earns from the second it is held; `claim` pulls the stablecoin.
+/// @dev Deployed as an EIP-1167 clone whose immutable args are `abi.encode(stablecoin, factory, clusterId)`.
+///      Storage is packed so a transfer touches the same two account slots as a plain ERC-20 and only reads the
+///      two global slots (see StreamMath for the maths and its precision bound).
+contract ClusterShareToken is
+    Initializable,
+    EIP712Upgradeable,
+    Nonces,
+    ReentrancyGuardTransient,
+    IShareToken,
+    IERC20Metadata,
+    IERC20Permit,
+    IERC20Errors
+{
+    using SafeERC20 for IERC20;
+
+    /// @dev One slot per account. `paid` is signed because folding earnings into it can push it below zero.
+    struct Account {
+        uint96 balance;
+        int152 paid;
+        uint8 flags;
+    }
+
+    /// @dev Global stream state read by every transfer.
+    struct Stream {
+        uint152 rewardPerToken;
+        uint40 lastUpdate;
+        uint40 periodFinish;
+        bool paused;
+        bool policyEnabled;
+    }
+
+    /// @dev The denominator and the rate, read by every transfer, written when eligible supply changes.
+    struct Supply {
+        uint96 eligible;
+        uint160 scaledRate; // stablecoin units per second times StreamMath.RATE_SCALE
+    }
+
+    uint8 private constant EXCLUDED = 1;
+    uint8 private constant HAS_ACCRUED = 2;
+
+    bytes32 private constant PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+
+    Stream private _stream;
+    Supply private _supply;
+    uint256 private _totalSupply;
+    /// @dev Reward that could not stream yet (no eligible supply, rate truncation), times RATE_SCALE; it joins
+    ///      the next period.
+    uint256 private _scaledUndistributed;
+    mapping(address account => Account) private _accounts;
+    /// @dev Earnings that could not be folded into the checkpoint (balance went to zero, or exclusion).
+    mapping(address account => uint256) private _accrued;
+    mapping(address owner => mapping(address spender => uint256)) private _allowances;
+    string private _name;
+    string private _symbol;
+    address private _vault;
+    ITransferPolicy private _policy;
+
+    /// @notice A new stream period started with `amount` fresh reward (plus whatever was carried).
+    event RewardNotified(uint256 amount, uint256 carried, uint256 ratePerSecond, uint256 periodFinish);
+    /// @notice `account` claimed `amount` of stablecoin, sent to `to`.
+    event RewardClaimed(address indexed account, address indexed to, uint256 amount);
+    /// @notice `account` stopped or started earning; what it had earned stays claimable.
+    event ExclusionSet(address indexed account, bool excluded);
+    /// @notice The transfer policy changed (address(0) turns it off).
+    event TransferPolicySet(address indexed policy);
+    /// @notice The guardian paused transfers and new money.
+    event Paused(address account);
+    /// @notice The guardian lifted the pause.
+    event Unpaused(address account);
+
+    /// @notice The guardian paused the cluster.
+    error EnforcedPause();
+    /// @notice The cluster is not paused.
+    error ExpectedPause();
+    /// @notice The caller lacks the role this function needs.
+    error Unauthorized(address caller);
+    /// @notice The transfer policy refused the transfer.
+    error TransferNotAllowed(address from, address to, uint256 amount);
+    /// @notice There is nothing to claim.
+    error NothingToClaim();
+    /// @notice The address must not be zero.
+    error ZeroAddress();
+    /// @notice Only contracts (pools, escrows, protocol contracts) can be excluded from yield.
+    error NotAContract(address account);
+    /// @notice The account already has this exclusion status.
+    error ExclusionUnchanged(address account, bool excluded);
+    /// @notice Protocol contracts of the cluster are always excluded.
+    error ProtocolAccount(address account);
+    /// @notice A stream needs a positive duration.
+    error ZeroDuration();
+    /// @notice The reward would overflow the accumulator.
+    error RewardTooLarge(uint256 amount);
+    /// @notice The mint would exceed the largest supported supply (2^96 - 1 base units).
+    error SupplyCapExceeded(uint256 supply);
+    /// @notice The permit deadline has passed.
+    error ERC2612ExpiredSignature(uint256 deadline);
+    /// @notice The permit was not signed by the owner.
+    error ERC2612InvalidSigner(address signer, address owner);
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Wires a fresh clone. Called once by the factory in the launch transaction.
+    /// @param name_ ERC-20 name. @param symbol_ ERC-20 symbol. @param vault The cluster's revenue vault.
+    /// @param initialHolder Receives `initialShares` (the offering takes over issuance in later launches).
+    function initialize(
+        string calldata name_,
+        string calldata symbol_,
+        address vault,
+        address initialHolder,
+        uint256 initialShares
+    ) external initializer {
+        if (vault == address(0)) revert ZeroAddress();
+        _name = name_;
+        _symbol = symbol_;
+        _vault = vault;
+        _accounts[address(this)].flags = EXCLUDED;
+        _accounts[vault].flags = EXCLUDED;
+        emit ExclusionSet(address(this), true);
+        emit ExclusionSet(vault, true);
+        if (initialShares > 0) _update(address(0), initialHolder, initialShares);
+    }
+
+    // ---------------------------------------------------------------- ERC-20
+
+    /// @inheritdoc IERC20Metadata
+    function name() external view returns (string memory) {
+        return _name;
+    }
+
+    /// @inheritdoc IERC20Metadata
+    function symbol() external view returns (string memory) {
+        return _symbol;
+    }
+
+    /// @inheritdoc IERC20Metadata
+    function decimals() external pure returns (uint8) {
+        return 18;
+    }
+
+    /// @inheritdoc IERC20
+    function totalSupply() external view returns (uint256) {
+        return _totalSupply;
+    }
+
+    /// @inheritdoc IERC20
+    function balanceOf(address account) external view returns (uint256) {
+        return _accounts[account].balance;
+    }
+
+    /// @inheritdoc IERC20
+    function allowance(address owner, address spender) external view returns (uint256) {
+        return _allowances[owner][spender];
+    }
+
+    /// @inheritdoc IERC20
+    function transfer(address to, uint256 value) external returns (bool) {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _update(msg.sender, to, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        if (from == address(0)) revert ERC20InvalidSender(address(0));
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _spendAllowance(from, msg.sender, value);
+        _update(from, to, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    function approve(address spender, uint256 value) external returns (bool) {
+        _approve(msg.sender, spender, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20Permit
+    function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external
+    {
+        if (block.timestamp > deadline) revert ERC2612ExpiredSignature(deadline);
+        bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline));
+        address signer = ECDSA.recover(_hashTypedDataV4(structHash), v, r, s);
+        if (signer != owner) revert ERC2612InvalidSigner(signer, owner);
+        _approve(owner, spender, value);
+    }
+
+    /// @inheritdoc IERC20Permit
+    function nonces(address owner) public view override(IERC20Permit, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    /// @inheritdoc IERC20Permit
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ---------------------------------------------------------------- yield
+
+    /// @inheritdoc IShareToken
+    function notifyReward(uint256 amount, uint256 duration) external {
+        if (msg.sender != _vault) revert Unauthorized(msg.sender);
+        if (duration == 0) revert ZeroDuration();
+        uint256 rewardPerToken = _checkpointGlobal();
+        Stream memory s = _stream;
+        uint256 scaledCarried = _scaledUndistributed;
+        if (block.timestamp < s.periodFinish) {
+            scaledCarried += uint256(_supply.scaledRate) * (s.periodFinish - block.timestamp);
+        }
+        uint256 scaledTotal = amount * StreamMath.RATE_SCALE + scaledCarried;
+        uint256 maxTotal = ((StreamMath.MAX_REWARD_PER_TOKEN - rewardPerToken) * StreamMath.MIN_ELIGIBLE) / StreamMath.SCALE;
+        if (scaledTotal / StreamMath.RATE_SCALE > maxTotal) revert RewardTooLarge(amount);
+        uint256 scaledRate = scaledTotal / duration;
+        _scaledUndistributed = scaledTotal - scaledRate * duration;
+        _supply.scaledRate = uint160(scaledRate);
+        _stream.lastUpdate = uint40(block.timestamp);
+        _stream.periodFinish = uint40(block.timestamp + duration);
+        emit RewardNotified(
+            amount, scaledCarried / StreamMath.RATE_SCALE, scaledRate / StreamMath.RATE_SCALE, block.timestamp + duration
+        );
+    }
+
+    /// @inheritdoc IShareToken
+    function earned(address account) external view returns (uint256) {
+        Account memory a = _accounts[account];
+        uint256 amount = a.flags & HAS_ACCRUED != 0 ? _accrued[account] : 0;
+        if (a.flags & EXCLUDED == 0) {
+            amount += StreamMath.scaledEarned(a.balance, a.paid, _currentRewardPerToken()) / StreamMath.SCALE;
+        }
+        return amount;
+    }
+
+    /// @inheritdoc IShareToken
+    /// @dev Works while paused: a pause must never trap yield. Pull-based, so a blocked address can redirect.
+    function claim(address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        Account memory a = _accounts[msg.sender];
+        if (a.flags & HAS_ACCRUED != 0) {
+            amount = _accrued[msg.sender];
+            delete _accrued[msg.sender];
+            a.flags &= ~HAS_ACCRUED;
+        }
+        if (a.flags & EXCLUDED == 0) {
+            uint256 rewardPerToken = _currentRewardPerToken();
+            amount += StreamMath.scaledEarned(a.balance, a.paid, rewardPerToken) / StreamMath.SCALE;
+            a.paid = int152(int256(rewardPerToken));
+        }
+        if (amount == 0) revert NothingToClaim();
+        _accounts[msg.sender] = a;
+        emit RewardClaimed(msg.sender, to, amount);
+        IERC20(stablecoin()).safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IShareToken
+    function eligibleSupply() external view returns (uint256) {
+        return _supply.eligible;
+    }
+
+    /// @notice The accumulator now: stablecoin per share, scaled by 1e30 per 1e18 shares.
+    function rewardPerToken() external view returns (uint256) {
+        return _currentRewardPerToken();
+    }
+
+    /// @notice Stablecoin units streamed per second in the current period, times 1e12.
+    function scaledRewardRate() external view returns (uint256) {
+        return _supply.scaledRate;
+    }
+
+    /// @notice When the current stream period ends.
+    function periodFinish() external view returns (uint256) {
+        return _stream.periodFinish;
+    }
+
+    /// @notice Reward carried to the next period (no eligible supply, rate truncation), as last checkpointed,
+    ///         in stablecoin units times 1e12.
+    function scaledUndistributed() external view returns (uint256) {
+        return _scaledUndistributed;
+    }
+
+    /// @notice Whether `account` is excluded from yield.
+    function isExcluded(address account) external view returns (bool) {
+        return _accounts[account].flags & EXCLUDED != 0;
+    }
+
+    // ---------------------------------------------------------------- administration
+
+    /// @notice Excludes a contract (a DEX pool, an escrow) from yield, or includes it again. Earnings so far stay
+    ///         claimable by the account; from now on the stream is split over the others.
+    /// @dev Operator or protocol admin. Only contracts can be excluded, so nobody can switch off a person's yield.
+    function setExcluded(address account, bool excluded) external {
+        _onlyOperatorOrAdmin();
+        if (account == address(this) || account == _vault) revert ProtocolAccount(account);
+        if (account.code.length == 0) revert NotAContract(account);
+        Account memory a = _accounts[account];
+        if ((a.flags & EXCLUDED != 0) == excluded) revert ExclusionUnchanged(account, excluded);
+        uint256 rewardPerToken = _checkpointGlobal();
+        if (excluded) {
+            _spill(account, a, StreamMath.scaledEarned(a.balance, a.paid, rewardPerToken));
+            a.flags |= EXCLUDED;
+            _supply.eligible -= a.balance;
+        } else {
+            a.paid = int152(int256(rewardPerToken));
+            a.flags &= ~EXCLUDED;
+            _supply.eligible += a.balance;
+        }
+        _accounts[account] = a;
+        emit ExclusionSet(account, excluded);
+    }
+
+    /// @notice Sets the transfer policy consulted on every transfer, mint and burn; address(0) turns it off.
+    /// @dev Cluster operator only.
+    function setTransferPolicy(ITransferPolicy policy) external {
+        if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
+        _policy = policy;
+        _stream.policyEnabled = address(policy) != address(0);
+        emit TransferPolicySet(address(policy));
+    }
+
+    /// @notice The transfer policy, or address(0) when none is set.
+    function transferPolicy() external view returns (ITransferPolicy) {
+        return _policy;
+    }
+
+    /// @notice Stops share transfers, mints and new rent; claims, burns and refunds keep working. Guardian only.
+    function pause() external {
+        _onlyGuardian();
+        if (_stream.paused) revert EnforcedPause();
+        _stream.paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @notice Lifts the pause. Guardian only.
+    function unpause() external {
+        _onlyGuardian();
+        if (!_stream.paused) revert ExpectedPause();
+        _stream.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc IShareToken
+    function paused() external view returns (bool) {
+        return _stream.paused;
+    }
+
+    /// @notice The stablecoin the yield is paid in.
+    function stablecoin() public view returns (address token) {
+        (token,,) = _cloneArgs();
+    }
+
+    /// @notice The factory that launched this cluster and holds its roles.
+    function factory() public view returns (address factoryAddress) {
+        (, factoryAddress,) = _cloneArgs();
+    }
+
+    /// @notice The cluster's id in the factory's registry.
+    function clusterId() public view returns (uint256 id) {
+        (,, id) = _cloneArgs();
+    }
+
+    /// @notice The cluster's revenue vault, the only address that can start a stream.
+    function vault() external view returns (address) {
+        return _vault;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Moves shares and keeps every touched account's earnings exact. Writes the global accumulator only when
+    ///      eligible supply changes (mint, burn, or a transfer across the excluded boundary).
+    function _update(address from, address to, uint256 value) private {
+        Stream memory s = _stream;
+        if (s.paused && to != address(0)) revert EnforcedPause();
+        if (s.policyEnabled && !_policy.canTransfer(from, to, value)) revert TransferNotAllowed(from, to, value);
+        Supply memory supply = _supply;
+        uint256 end = block.timestamp < s.periodFinish ? block.timestamp : s.periodFinish;
+        (uint256 rewardPerToken, uint256 scaledUnstreamed) =
+            StreamMath.advance(s.rewardPerToken, s.lastUpdate, end, supply.scaledRate, supply.eligible);
+
+        uint256 eligible = supply.eligible;
+        if (from == address(0)) {
+            uint256 newSupply = _totalSupply + value;
+            if (newSupply > type(uint96).max) revert SupplyCapExceeded(newSupply);
+            _totalSupply = newSupply;
+        } else if (_debit(from, value, rewardPerToken)) {
+            eligible -= value;
+        }
+        if (to == address(0)) {
+            _totalSupply -= value;
+        } else if (_credit(to, value, rewardPerToken)) {
+            eligible += value;
+        }
+
+        if (eligible != supply.eligible) {
+            if (scaledUnstreamed > 0) _scaledUndistributed += scaledUnstreamed;
+            s.rewardPerToken = uint152(rewardPerToken);
+            if (end > s.lastUpdate) s.lastUpdate = uint40(end);
+            _stream = s;
+            _supply.eligible = uint96(eligible);
+        }
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev Takes `value` from `account`; returns whether the account earns (so eligible supply shrinks).
+    function _debit(address account, uint256 value, uint256 rewardPerToken) private returns (bool earning) {
+        Account memory a = _accounts[account];
+        if (a.balance < value) revert ERC20InsufficientBalance(account, a.balance, value);
+        uint256 newBalance;
+        unchecked {
+            newBalance = a.balance - value;
+        }
+        earning = a.flags & EXCLUDED == 0;
+        if (earning) _reCheckpoint(account, a, newBalance, rewardPerToken);
+        a.balance = uint96(newBalance);
+        _accounts[account] = a;
+    }
+
+    /// @dev Gives `value` to `account`; returns whether the account earns (so eligible supply grows).
+    function _credit(address account, uint256 value, uint256 rewardPerToken) private returns (bool earning) {
+        Account memory a = _accounts[account];
+        // Cannot overflow: every balance is bounded by the total supply, capped at 2^96 - 1 on mint.
+        uint256 newBalance = a.balance + value;
+        earning = a.flags & EXCLUDED == 0;
+        if (earning) _reCheckpoint(account, a, newBalance, rewardPerToken);
+        a.balance = uint96(newBalance);
+        _accounts[account] = a;
+    }
+
+    /// @dev Carries what `a` earned on its old balance over to `newBalance` (see StreamMath.fold).
+    function _reCheckpoint(address account, Account memory a, uint256 newBalance, uint256 rewardPerToken) private {
+        uint256 scaled = StreamMath.scaledEarned(a.balance, a.paid, rewardPerToken);
+        (int152 paid, bool ok) = StreamMath.fold(scaled, newBalance, rewardPerToken);
+        if (ok) {
+            a.paid = paid;
+        } else {
+            _spill(account, a, scaled);
+            a.paid = int152(int256(rewardPerToken));
+        }
+    }
+
+    /// @dev Moves scaled earnings that cannot live in the checkpoint to the account's separate accrued balance.
+    function _spill(address account, Account memory a, uint256 scaled) private {
+        uint256 amount = scaled / StreamMath.SCALE;
+        if (amount == 0) return;
+        _accrued[account] += amount;
+        a.flags |= HAS_ACCRUED;
+    }
+
+    /// @dev Brings the accumulator to now in storage; needed before eligible supply or the rate changes.
+    function _checkpointGlobal() private returns (uint256 rewardPerToken) {
+        Stream memory s = _stream;
+        uint256 end = block.timestamp < s.periodFinish ? block.timestamp : s.periodFinish;
+        Supply memory supply = _supply;
+        uint256 scaledUnstreamed;
+        (rewardPerToken, scaledUnstreamed) =
+            StreamMath.advance(s.rewardPerToken, s.lastUpdate, end, supply.scaledRate, supply.eligible);
+        if (scaledUnstreamed > 0) _scaledUndistributed += scaledUnstreamed;
+        _stream.rewardPerToken = uint152(rewardPerToken);
+        if (end > s.lastUpdate) _stream.lastUpdate = uint40(end);
+    }
+
+    function _currentRewardPerToken() private view returns (uint256 rewardPerToken) {
+        Stream memory s = _stream;
+        Supply memory supply = _supply;
+        uint256 end = block.timestamp < s.periodFinish ? block.timestamp : s.periodFinish;
+        (rewardPerToken,) = StreamMath.advance(s.rewardPerToken, s.lastUpdate, end, supply.scaledRate, supply.eligible);
+    }
+
+    function _approve(address owner, address spender, uint256 value) private {
+        if (owner == address(0)) revert ERC20InvalidApprover(address(0));
+        if (spender == address(0)) revert ERC20InvalidSpender(address(0));
+        _allowances[owner][spender] = value;
+        emit Approval(owner, spender, value);
+    }
+
+    function _spendAllowance(address owner, address spender, uint256 value) private {
+        uint256 current = _allowances[owner][spender];
+        if (current == type(uint256).max) return;
+        if (current < value) revert ERC20InsufficientAllowance(spender, current, value);
+        unchecked {
+            _allowances[owner][spender] = current - value;
+        }
+    }
+
+    function _onlyGuardian() private view {
+        if (!_roles().isGuardian(msg.sender)) revert Unauthorized(msg.sender);
+    }
+
+    function _onlyOperatorOrAdmin() private view {
+        IClusterRoles roles = _roles();
+        if (msg.sender != roles.operatorOf(clusterId()) && !roles.isProtocolAdmin(msg.sender)) {
+            revert Unauthorized(msg.sender);
+        }
+    }
+
+    function _roles() private view returns (IClusterRoles) {
+        return IClusterRoles(factory());
+    }
+
+    function _cloneArgs() private view returns (address token, address factoryAddress, uint256 id) {
+        return abi.decode(Clones.fetchCloneArgs(address(this)), (address, address, uint256));
+    }
+
+    /// @dev The EIP-712 domain name is the token name, kept in one place.
+    function _EIP712Name() internal view override returns (string memory) {
+        return _name;
+    }
+
+    function _EIP712Version() internal pure override returns (string memory) {
+        return "1";
+    }
+}

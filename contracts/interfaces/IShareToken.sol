@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+/// @title IShareToken
+/// @notice The cluster share: an ERC-20 that is also the ledger of the rent streamed to its holders.
+interface IShareToken is IERC20 {
+    /// @notice Starts streaming `amount` of stablecoin (already transferred to the token) over `duration` seconds.
+    function notifyReward(uint256 amount, uint256 duration) external;
+
+    /// @notice Stablecoin `account` can claim now.
+    function earned(address account) external view returns (uint256);
+
+    /// @notice Sends the caller's earned stablecoin to `to`.
+    function claim(address to) external returns (uint256 amount);
+
+    /// @notice Total supply minus the balances of excluded accounts: the denominator of the stream.
+    function eligibleSupply() external view returns (uint256);
+
+    /// @notice Whether transfers and new money are paused by the guardian.
+    function paused() external view returns (bool);
+}

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title ITransferPolicy
+/// @notice A compliance rule the share token consults on every transfer, mint and burn when the cluster turns
+///         it on. Wallets and DEX front ends call `canTransfer` to know in advance whether a transfer would pass.
+interface ITransferPolicy {
+    /// @notice Whether `amount` shares may move from `from` to `to` (address(0) on either side for mint or burn).
+    function canTransfer(address from, address to, uint256 amount) external view returns (bool);
+}

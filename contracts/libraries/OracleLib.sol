@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+/// @title OracleLib
+/// @notice Every Chainlink read of the protocol goes through here, so every read gets the same checks:
+///         sequencer up and past its grace period (on L2), round complete, not from the future, fresh within the
+///         feed's heartbeat, answer > 0, and the decimals the feed was registered with. `answeredInRound` is
+///         deprecated by Chainlink and deliberately ignored. Each failure is a named error, so a bad read reverts
+///         before any money moves.
+library OracleLib {
+    /// @notice How one feed is read.
+    struct Feed {
+        AggregatorV3Interface aggregator;
+        uint32 heartbeat; // maximum age of an answer, in seconds
+        uint8 decimals; // decimals snapshot taken when the feed was registered
+    }
+
+    /// @notice The L2 sequencer went down (or its feed reports an unknown status).
+    error SequencerDown();
+    /// @notice The sequencer is back up but still inside its grace period.
+    error SequencerGracePeriodNotOver(uint256 upSince, uint256 gracePeriod);
+    /// @notice The feed's latest answer is older than its heartbeat allows.
+    error StaleOracleAnswer(address feed, uint256 updatedAt, uint256 heartbeat);
+    /// @notice The feed has no complete round, or its round is dated in the future.
+    error InvalidOracleTimestamp(address feed, uint256 updatedAt);
+    /// @notice The feed answered zero or a negative number.
+    error NonPositiveOracleAnswer(address feed, int256 answer);
+    /// @notice The feed's decimals differ from the ones it was registered with.
+    error OracleDecimalsChanged(address feed, uint8 expected, uint8 actual);
+    /// @notice A feed must have an address, a heartbeat, and at most 36 decimals.
+    error InvalidFeedConfig(address feed);
+
+    /// @notice Builds a feed description, snapshotting its decimals and refusing nonsense configuration.
+    function register(AggregatorV3Interface aggregator, uint32 heartbeat) internal view returns (Feed memory feed) {
+        if (address(aggregator) == address(0) || heartbeat == 0) revert InvalidFeedConfig(address(aggregator));
+        uint8 feedDecimals = aggregator.decimals();
+        if (feedDecimals > 36) revert InvalidFeedConfig(address(aggregator));
+        return Feed(aggregator, heartbeat, feedDecimals);
+    }
+
+    /// @notice Reverts unless the L2 sequencer is up and has been for `gracePeriod`. A zero feed means L1: no check.
+    function checkSequencer(AggregatorV3Interface sequencerFeed, uint256 gracePeriod) internal view {
+        if (address(sequencerFeed) == address(0)) return;
+        (, int256 status, uint256 startedAt,,) = sequencerFeed.latestRoundData();
+        // Chainlink's uptime feed answers 0 when up and 1 when down; anything else is treated as down.
+        if (status != 0) revert SequencerDown();
+        if (startedAt == 0 || block.timestamp - startedAt <= gracePeriod) {
+            revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
+        }
+    }
+
+    /// @notice The latest answer, checked, scaled to `targetDecimals` (rounded down), and its timestamp.
+    function read(Feed memory feed, uint8 targetDecimals) internal view returns (uint256 value, uint256 updatedAt) {
+        uint8 actualDecimals = feed.aggregator.decimals();
+        if (actualDecimals != feed.decimals) {
+            revert OracleDecimalsChanged(address(feed.aggregator), feed.decimals, actualDecimals);
+        }
+        int256 answer;
+        (, answer,, updatedAt,) = feed.aggregator.latestRoundData();
+        if (updatedAt == 0 || updatedAt > block.timestamp) {
+            revert InvalidOracleTimestamp(address(feed.aggregator), updatedAt);
+        }
+        if (block.timestamp - updatedAt > feed.heartbeat) {
+            revert StaleOracleAnswer(address(feed.aggregator), updatedAt, feed.heartbeat);
+        }
+        if (answer <= 0) revert NonPositiveOracleAnswer(address(feed.aggregator), answer);
+        value = scale(uint256(answer), feed.decimals, targetDecimals);
+    }
+
+    /// @notice Converts `amount` between decimal bases, rounding down (in the protocol's favour).
+    function scale(uint256 amount, uint8 fromDecimals, uint8 toDecimals) internal pure returns (uint256) {
+        if (fromDecimals == toDecimals) return amount;
+        if (fromDecimals > toDecimals) return amount / 10 ** (fromDecimals - toDecimals);
+        return amount * 10 ** (toDecimals - fromDecimals);
+    }
+}

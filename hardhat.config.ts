@@ -1,0 +1,60 @@
+import { subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig } from "hardhat/types";
+import "@nomicfoundation/hardhat-ethers";
+import "@typechain/hardhat";
+
+/** The one Solidity version the project compiles with; it must equal the pinned npm `solc` package. */
+const SOLIDITY_VERSION = "0.8.28";
+
+// No machine reaches the internet, so Hardhat must not download a compiler: hand it the solcjs build that
+// npm installed. Refuse loudly if package.json and this file disagree about the version.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async ({ solcVersion }: { solcVersion: string }) => {
+  const solc = require("solc");
+  const installed: string = require("solc/package.json").version;
+  if (solcVersion !== SOLIDITY_VERSION || installed !== SOLIDITY_VERSION) {
+    throw new Error(`solc ${solcVersion} requested, npm solc ${installed} installed, project pins ${SOLIDITY_VERSION}`);
+  }
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: solcVersion,
+    longVersion: solc.version(),
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLIDITY_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "cancun",
+    },
+  },
+  networks: {
+    hardhat: {
+      // Clones of the implementations keep launches cheap; the implementations themselves are large.
+      allowUnlimitedContractSize: false,
+    },
+    ...(process.env.RPC_URL
+      ? {
+          remote: {
+            url: process.env.RPC_URL,
+            accounts: process.env.DEPLOYER_KEY ? [process.env.DEPLOYER_KEY] : [],
+          },
+        }
+      : {}),
+  },
+  typechain: {
+    outDir: "sdk/src/types",
+    target: "ethers-v6",
+  },
+  paths: {
+    sources: "contracts",
+    tests: "test",
+    cache: "cache",
+    artifacts: "artifacts",
+  },
+};
+
+export default config;
