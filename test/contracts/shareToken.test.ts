@@ -1,0 +1,321 @@
+import { describe, it, expect, beforeAll, beforeEach } from "vitest";
+import {
+  deployCluster, closeEpochAt, increaseTime, latestTimestamp, setNextTimestamp, snapshot, ethers,
+  EPOCH, SHARE, type Deployment,
+} from "../helpers/fixtures";
+import { expectRevert } from "../helpers/assertions";
+import { MockStablecoin__factory } from "../../sdk/src/types";
+
+const ZERO_REF = ethers.ZeroHash;
+
+describe("ClusterShareToken", () => {
+  let d: Deployment;
+  let reset: () => Promise<void>;
+
+  beforeAll(async () => {
+    d = await deployCluster();
+    reset = await snapshot();
+  });
+  beforeEach(async () => reset());
+
+  /** Pays `amount` of rent, attests it, closes the epoch: holders get 80 % streamed over the next epoch. */
+  async function distribute(amount: bigint) {
+    await d.vault.connect(d.renter).payRent(amount, ZERO_REF);
+    const attested = (await d.vault.attestedRevenue()) + amount;
+    await closeEpochAt(d, attested);
+    return (amount * 8000n) / 10_000n;
+  }
+
+  describe("ERC-20", () => {
+    it("has its metadata, 18 decimals and the initial supply", async () => {
+      expect(await d.token.name()).toBe("H100 Cluster Frankfurt");
+      expect(await d.token.symbol()).toBe("csH100FRA");
+      expect(await d.token.decimals()).toBe(18n);
+      expect(await d.token.totalSupply()).toBe(1_000_000n * SHARE);
+      expect(await d.token.eligibleSupply()).toBe(1_000_000n * SHARE);
+    });
+
+    it("transfers, approves and transferFroms like a plain ERC-20", async () => {
+      const [a, b, c] = d.holders;
+      await expect(d.token.connect(a).transfer(b.address, 10n * SHARE)).resolves.toBeTruthy();
+      expect(await d.token.balanceOf(b.address)).toBe(10n * SHARE);
+      await d.token.connect(b).approve(c.address, 4n * SHARE);
+      await d.token.connect(c).transferFrom(b.address, c.address, 3n * SHARE);
+      expect(await d.token.allowance(b.address, c.address)).toBe(1n * SHARE);
+      expect(await d.token.balanceOf(c.address)).toBe(3n * SHARE);
+      await expectRevert(d.token.connect(c).transferFrom(b.address, c.address, 2n * SHARE), d.token, "ERC20InsufficientAllowance");
+      await expectRevert(d.token.connect(b).transfer(c.address, 8n * SHARE), d.token, "ERC20InsufficientBalance");
+      await expectRevert(d.token.connect(b).transfer(ethers.ZeroAddress, 1n), d.token, "ERC20InvalidReceiver");
+      await expectRevert(d.token.connect(b).approve(ethers.ZeroAddress, 1n), d.token, "ERC20InvalidSpender");
+    });
+
+    it("keeps an infinite allowance infinite", async () => {
+      const [a, b] = d.holders;
+      await d.token.connect(a).approve(b.address, ethers.MaxUint256);
+      await d.token.connect(b).transferFrom(a.address, b.address, SHARE);
+      expect(await d.token.allowance(a.address, b.address)).toBe(ethers.MaxUint256);
+    });
+
+    it("accepts an EIP-2612 permit and refuses a replayed, expired or forged one", async () => {
+      const [owner, spender] = d.holders;
+      const deadline = (await latestTimestamp()) + 3600n;
+      const sign = async (signer = owner, nonce?: bigint, value = 5n * SHARE) => {
+        const domain = {
+          name: await d.token.name(), version: "1",
+          chainId: (await ethers.provider.getNetwork()).chainId, verifyingContract: await d.token.getAddress(),
+        };
+        const types = { Permit: [
+          { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
+        ] };
+        const message = { owner: owner.address, spender: spender.address, value, nonce: nonce ?? (await d.token.nonces(owner.address)), deadline };
+        return ethers.Signature.from(await signer.signTypedData(domain, types, message));
+      };
+      const sig = await sign();
+      await d.token.permit(owner.address, spender.address, 5n * SHARE, deadline, sig.v, sig.r, sig.s);
+      expect(await d.token.allowance(owner.address, spender.address)).toBe(5n * SHARE);
+      expect(await d.token.nonces(owner.address)).toBe(1n);
+      await expectRevert(d.token.permit(owner.address, spender.address, 5n * SHARE, deadline, sig.v, sig.r, sig.s), d.token, "ERC2612InvalidSigner");
+      const forged = await sign(d.stranger);
+      await expectRevert(d.token.permit(owner.address, spender.address, 5n * SHARE, deadline, forged.v, forged.r, forged.s), d.token, "ERC2612InvalidSigner");
+      const late = await sign();
+      await increaseTime(7200);
+      await expectRevert(d.token.permit(owner.address, spender.address, 5n * SHARE, deadline, late.v, late.r, late.s), d.token, "ERC2612ExpiredSignature");
+    });
+  });
+
+  describe("streamed yield", () => {
+    it("streams linearly over the epoch and splits by balance", async () => {
+      const [a, b] = d.holders;
+      await d.token.connect(a).transfer(b.address, 250_000n * SHARE); // a 75 %, b 25 %
+      const toHolders = await distribute(10_000n * d.unit);
+      const start = await latestTimestamp();
+      await setNextTimestamp(start + BigInt(EPOCH / 2));
+      await ethers.provider.send("evm_mine", []);
+      const halfA = await d.token.earned(a.address);
+      expect(halfA).toBeLessThanOrEqual((toHolders * 3n) / 8n);
+      expect(halfA).toBeGreaterThanOrEqual((toHolders * 3n) / 8n - 1n);
+      await increaseTime(EPOCH);
+      const [fullA, fullB] = [await d.token.earned(a.address), await d.token.earned(b.address)];
+      expect(fullA + fullB).toBeLessThanOrEqual(toHolders);
+      expect(toHolders - (fullA + fullB)).toBeLessThanOrEqual(2n);
+      expect(fullA).toBeGreaterThanOrEqual((toHolders * 3n) / 4n - 1n);
+    });
+
+    it("keeps what was earned when shares move, and the receiver earns only from then on", async () => {
+      const [a, b] = d.holders;
+      const toHolders = await distribute(7_000n * d.unit);
+      await increaseTime(EPOCH / 4);
+      const before = await d.token.earned(a.address);
+      await d.token.connect(a).transfer(b.address, 500_000n * SHARE);
+      expect(await d.token.earned(b.address)).toBe(0n);
+      const afterTransfer = await d.token.earned(a.address);
+      expect(afterTransfer - before).toBeLessThanOrEqual(toHolders / BigInt(EPOCH) + 1n); // at most one more second
+      await increaseTime(EPOCH);
+      const total = (await d.token.earned(a.address)) + (await d.token.earned(b.address));
+      expect(toHolders - total).toBeGreaterThanOrEqual(0n);
+      expect(toHolders - total).toBeLessThanOrEqual(3n);
+    });
+
+    it("keeps earnings when a holder sends away everything (spilled to the accrued balance)", async () => {
+      const [a, b] = d.holders;
+      await distribute(1_000n * d.unit);
+      await increaseTime(EPOCH / 2);
+      await d.token.connect(a).transfer(b.address, 1_000_000n * SHARE);
+      const kept = await d.token.earned(a.address);
+      expect(kept).toBeGreaterThan(0n);
+      await increaseTime(EPOCH);
+      expect(await d.token.earned(a.address)).toBe(kept);
+      await d.token.connect(a).claim(a.address);
+      expect(await d.stable.balanceOf(a.address)).toBe(kept);
+      expect(await d.token.earned(a.address)).toBe(0n);
+    });
+
+    it("defeats yield sniping: a buyer just before a close earns only for the time it holds", async () => {
+      const [longTerm, sniper] = d.holders;
+      await distribute(5_000n * d.unit);
+      // The sniper buys one second before the next close, with as many shares as the long-term holder has.
+      const end = await d.vault.epochEnd();
+      await d.vault.connect(d.renter).payRent(5_000n * d.unit, ZERO_REF);
+      await setNextTimestamp(end - 1n);
+      await d.token.connect(longTerm).transfer(sniper.address, 500_000n * SHARE);
+      await closeEpochAt(d, 10_000n * d.unit);
+      await d.token.connect(sniper).transfer(longTerm.address, 500_000n * SHARE); // sells right after the close
+      const sniperEarned = await d.token.earned(sniper.address);
+      const perSecond = (5_000n * d.unit * 8000n) / 10_000n / BigInt(EPOCH);
+      expect(sniperEarned).toBeLessThanOrEqual(3n * perSecond); // a couple of seconds' worth, nothing more
+      await increaseTime(EPOCH);
+      expect(await d.token.earned(sniper.address)).toBe(sniperEarned);
+      expect(await d.token.earned(longTerm.address)).toBeGreaterThan(7_900n * d.unit);
+    });
+
+    it("carries the stream while eligible supply is below one share, losing nothing", async () => {
+      const [a] = d.holders;
+      const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18); // any contract account
+      await d.token.connect(a).transfer(await pool.getAddress(), 1_000_000n * SHARE - SHARE / 2n);
+      await d.token.connect(d.operator).setExcluded(await pool.getAddress(), true);
+      expect(await d.token.eligibleSupply()).toBe(SHARE / 2n);
+      const toHolders = await distribute(2_000n * d.unit);
+      await increaseTime(EPOCH * 2);
+      expect(await d.token.earned(a.address)).toBe(0n);
+      // Re-including the pool checkpoints the idle stretch into the carried amount.
+      await d.token.connect(d.operator).setExcluded(await pool.getAddress(), false);
+      expect((await d.token.scaledUndistributed()) / 10n ** 12n).toBe(toHolders);
+      // The next distribution streams the carried amount too.
+      const next = await distribute(1_000n * d.unit);
+      await increaseTime(EPOCH);
+      const total = (await d.token.earned(a.address)) + (await d.token.earned(await pool.getAddress()));
+      expect(total).toBeLessThanOrEqual(toHolders + next);
+      expect(toHolders + next - total).toBeLessThanOrEqual(2n);
+    });
+
+    it("claims to another address when the stablecoin blocks the holder", async () => {
+      const [a, b] = d.holders;
+      await distribute(1_000n * d.unit);
+      await increaseTime(EPOCH);
+      await d.stable.setBlocked(a.address, true);
+      await expectRevert(d.token.connect(a).claim(a.address), d.stable, "Blocked");
+      const owed = await d.token.earned(a.address);
+      await expect(d.token.connect(a).claim(b.address)).resolves.toBeTruthy();
+      expect(await d.stable.balanceOf(b.address)).toBe(owed);
+      expect(await d.token.earned(a.address)).toBe(0n);
+    });
+
+    it("refuses empty claims and a zero receiver", async () => {
+      await expectRevert(d.token.connect(d.stranger).claim(d.stranger.address), d.token, "NothingToClaim");
+      await expectRevert(d.token.connect(d.holders[0]).claim(ethers.ZeroAddress), d.token, "ZeroAddress");
+    });
+
+    it("emits RewardClaimed with the amount", async () => {
+      const [a] = d.holders;
+      await distribute(100n * d.unit);
+      await increaseTime(EPOCH);
+      const owed = await d.token.earned(a.address);
+      const receipt = await (await d.token.connect(a).claim(a.address)).wait();
+      const event = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((p) => p?.name === "RewardClaimed");
+      expect(event!.args.amount).toBe(owed);
+    });
+
+    it("only the vault starts a stream", async () => {
+      await expectRevert(d.token.connect(d.stranger).notifyReward(1n, 1n), d.token, "Unauthorized");
+    });
+  });
+
+  describe("precision with a 6-decimal stablecoin and 1e9 shares", () => {
+    it("no holder loses more than one unit per checkpoint", async () => {
+      const big = await deployCluster({ initialShares: 1_000_000_000n * SHARE, maxRevenuePerEpoch: 10n ** 15n });
+      const [whale, minnow, odd] = big.holders;
+      // Awkward balances: one base unit, a prime number of shares, and the rest.
+      await big.token.connect(whale).transfer(minnow.address, 1n);
+      await big.token.connect(whale).transfer(odd.address, 7_919n * SHARE + 13n);
+      const supply = await big.token.eligibleSupply();
+      const amount = 123_456_789n * big.unit + 7n;
+      await big.vault.connect(big.renter).payRent(amount, ZERO_REF);
+      await closeEpochAt(big, amount);
+      const toHolders = await big.vault.distributedToHolders();
+      const start = await latestTimestamp();
+      // Several checkpoints on the odd holder (transfers in and out) during the stream.
+      for (let i = 0; i < 5; i++) {
+        await increaseTime(EPOCH / 10);
+        await big.token.connect(whale).transfer(odd.address, 1n);
+        await big.token.connect(odd).transfer(whale.address, 1n);
+      }
+      await increaseTime(EPOCH);
+      expect(await latestTimestamp()).toBeGreaterThan(start + BigInt(EPOCH));
+      const balances = await Promise.all([whale, minnow, odd].map((h) => big.token.balanceOf(h.address)));
+      const earned = await Promise.all([whale, minnow, odd].map((h) => big.token.earned(h.address)));
+      // Balances are identical at the period's start and end (each in/out pair cancels), so the exact share is
+      // toHolders * balance / supply. The odd holder went through 10 checkpoints, the others at most 10 too.
+      for (let i = 0; i < 3; i++) {
+        const exact = (toHolders * balances[i]) / supply;
+        expect(earned[i]).toBeLessThanOrEqual(exact);
+        expect(exact - earned[i]).toBeLessThanOrEqual(11n);
+      }
+      expect(earned[1]).toBe(0n); // one base unit of a share earns less than a unit
+    });
+  });
+
+  describe("exclusion", () => {
+    it("checkpoints on exclusion and inclusion: earnings stay, future stream goes to the others", async () => {
+      const [a] = d.holders;
+      const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18);
+      const poolAddress = await pool.getAddress();
+      await d.token.connect(a).transfer(poolAddress, 500_000n * SHARE);
+      const toHolders = await distribute(10_000n * d.unit);
+      await increaseTime(EPOCH / 2);
+      await d.token.connect(d.operator).setExcluded(poolAddress, true);
+      expect(await d.token.isExcluded(poolAddress)).toBe(true);
+      expect(await d.token.eligibleSupply()).toBe(500_000n * SHARE);
+      const frozen = await d.token.earned(poolAddress);
+      expect(frozen).toBeGreaterThan((toHolders * 24n) / 100n);
+      await increaseTime(EPOCH);
+      expect(await d.token.earned(poolAddress)).toBe(frozen);
+      const total = frozen + (await d.token.earned(a.address));
+      expect(toHolders - total).toBeGreaterThanOrEqual(0n);
+      expect(toHolders - total).toBeLessThanOrEqual(3n);
+      // Shares moving between an excluded and an eligible account keep eligible supply exact.
+      await d.token.connect(a).transfer(poolAddress, 1_000n * SHARE);
+      expect(await d.token.eligibleSupply()).toBe(499_000n * SHARE);
+      await d.token.connect(d.admin).setExcluded(poolAddress, false);
+      expect(await d.token.eligibleSupply()).toBe(1_000_000n * SHARE);
+      expect(await d.token.earned(poolAddress)).toBe(frozen);
+    });
+
+    it("refuses strangers, people (EOAs), protocol contracts and no-op changes", async () => {
+      const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18);
+      await expectRevert(d.token.connect(d.stranger).setExcluded(await pool.getAddress(), true), d.token, "Unauthorized");
+      await expectRevert(d.token.connect(d.operator).setExcluded(d.holders[0].address, true), d.token, "NotAContract");
+      await expectRevert(d.token.connect(d.operator).setExcluded(await d.vault.getAddress(), false), d.token, "ProtocolAccount");
+      await expectRevert(d.token.connect(d.operator).setExcluded(await d.token.getAddress(), false), d.token, "ProtocolAccount");
+      await expectRevert(d.token.connect(d.operator).setExcluded(await pool.getAddress(), false), d.token, "ExclusionUnchanged");
+    });
+  });
+
+  describe("pause", () => {
+    it("stops transfers and rent but keeps claims working; guardian only", async () => {
+      const [a, b] = d.holders;
+      await distribute(1_000n * d.unit);
+      await increaseTime(EPOCH / 2);
+      await expectRevert(d.token.connect(d.stranger).pause(), d.token, "Unauthorized");
+      await expectRevert(d.token.connect(d.operator).pause(), d.token, "Unauthorized");
+      await d.token.connect(d.guardian).pause();
+      expect(await d.token.paused()).toBe(true);
+      await expectRevert(d.token.connect(d.guardian).pause(), d.token, "EnforcedPause");
+      await expectRevert(d.token.connect(a).transfer(b.address, 1n), d.token, "EnforcedPause");
+      await expectRevert(d.vault.connect(d.renter).payRent(1n, ZERO_REF), d.vault, "EnforcedPause");
+      const owed = await d.token.earned(a.address);
+      await d.token.connect(a).claim(a.address);
+      expect(await d.stable.balanceOf(a.address)).toBeGreaterThanOrEqual(owed);
+      await expectRevert(d.token.connect(d.stranger).unpause(), d.token, "Unauthorized");
+      await d.token.connect(d.guardian).unpause();
+      await expectRevert(d.token.connect(d.guardian).unpause(), d.token, "ExpectedPause");
+      await d.token.connect(a).transfer(b.address, 1n);
+      expect(await d.token.balanceOf(b.address)).toBe(1n);
+    });
+  });
+
+  describe("transfer policy hook", () => {
+    it("consults the policy on every transfer once set; operator only", async () => {
+      const [a, b] = d.holders;
+      const policy = await (await ethers.getContractFactory("MockTransferPolicy", d.admin)).deploy();
+      const policyAddress = await policy.getAddress();
+      await expectRevert(d.token.connect(d.stranger).setTransferPolicy(policyAddress), d.token, "Unauthorized");
+      await d.token.connect(d.operator).setTransferPolicy(policyAddress);
+      expect(await d.token.transferPolicy()).toBe(policyAddress);
+      await d.token.connect(a).transfer(b.address, 1n);
+      await policy.blockReceiver(b.address);
+      await expectRevert(d.token.connect(a).transfer(b.address, 1n), d.token, "TransferNotAllowed");
+      await d.token.connect(d.operator).setTransferPolicy(ethers.ZeroAddress);
+      await d.token.connect(a).transfer(b.address, 1n);
+      expect(await d.token.balanceOf(b.address)).toBe(2n);
+    });
+  });
+
+  describe("clones", () => {
+    it("cannot be initialised twice, nor can the implementation", async () => {
+      await expectRevert(d.token.initialize("x", "y", d.stranger.address, d.stranger.address, 1n), d.token, "InvalidInitialization");
+      const impl = await ethers.getContractAt("ClusterShareToken", await d.factory.shareTokenImplementation());
+      await expectRevert(impl.initialize("x", "y", d.stranger.address, d.stranger.address, 1n), d.token, "InvalidInitialization");
+    });
+  });
+});
