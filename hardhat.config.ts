@@ -28,6 +28,7 @@ const config: HardhatUserConfig = {
     version: SOLIDITY_VERSION,
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
       evmVersion: "cancun",
     },
   },

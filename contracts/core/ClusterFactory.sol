@@ -6,6 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
+import {StreamMath} from "../libraries/StreamMath.sol";
 import {ClusterShareToken} from "./ClusterShareToken.sol";
 import {RevenueVault} from "./RevenueVault.sol";
 
@@ -132,10 +133,13 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         external
         returns (uint256 clusterId, ClusterShareToken token, RevenueVault vault)
     {
-        _checkStablecoin(params.stablecoin);
+        uint8 stableDecimals = _checkStablecoin(params.stablecoin);
         clusterId = _clusters.length;
         token = ClusterShareToken(
-            Clones.cloneWithImmutableArgs(shareTokenImplementation, abi.encode(params.stablecoin, this, clusterId))
+            Clones.cloneWithImmutableArgs(
+                shareTokenImplementation,
+                abi.encode(params.stablecoin, StreamMath.scale(stableDecimals), this, clusterId)
+            )
         );
         vault = RevenueVault(
             Clones.cloneWithImmutableArgs(
@@ -296,9 +300,9 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         _idPlusOneOf[address(token)] = clusterId + 1;
     }
 
-    function _checkStablecoin(address stablecoin) private view {
+    function _checkStablecoin(address stablecoin) private view returns (uint8 stableDecimals) {
         if (stablecoin.code.length == 0) revert UnsupportedStablecoin(stablecoin);
-        uint8 stableDecimals = IERC20Metadata(stablecoin).decimals();
+        stableDecimals = IERC20Metadata(stablecoin).decimals();
         if (stableDecimals < 6 || stableDecimals > 18) revert UnsupportedStablecoin(stablecoin);
     }
 

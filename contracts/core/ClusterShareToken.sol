@@ -7,28 +7,29 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
-import {StreamMath} from "../libraries/StreamMath.sol";
+import {StreamMath, PackedStream} from "../libraries/StreamMath.sol";
+import {PackedAccount, PackedAccountLib} from "../libraries/PackedAccount.sol";
+import {CloneArgs} from "../libraries/CloneArgs.sol";
 
 /// @title ClusterShareToken
 /// @notice One GPU cluster's shares: a plain ERC-20 with EIP-2612 permit (18 decimals, no fee, no rebase, no
 ///         callbacks) that is also the ledger of the rent streamed to its holders. Every balance outside the
 ///         excluded set earns from the second it is held; `claim` pulls the stablecoin.
-/// @dev Deployed as an EIP-1167 clone whose immutable args are `abi.encode(stablecoin, factory, clusterId)`.
-///      Storage is packed so a transfer touches the same two account slots as a plain ERC-20 and only reads the
-///      two global slots (see StreamMath for the maths and its precision bound).
+/// @dev Deployed as an EIP-1167 clone whose immutable args are
+///      `abi.encode(stablecoin, accumulatorScale, factory, clusterId)`. Storage is packed so a transfer touches
+///      the same two account slots as a plain ERC-20 and only reads the two global slots, and a claim reads one
+///      global slot (see StreamMath for the maths and its precision bound).
 contract ClusterShareToken is
     Initializable,
     EIP712Upgradeable,
     Nonces,
-    ReentrancyGuardTransient,
     IShareToken,
     IERC20Metadata,
     IERC20Permit,
@@ -36,41 +37,28 @@ contract ClusterShareToken is
 {
     using SafeERC20 for IERC20;
 
-    /// @dev One slot per account. `paid` is signed because folding earnings into it can push it below zero.
-    struct Account {
-        uint96 balance;
-        int152 paid;
-        uint8 flags;
-    }
-
-    /// @dev Global stream state read by every transfer.
-    struct Stream {
-        uint152 rewardPerToken;
-        uint40 lastUpdate;
-        uint40 periodFinish;
+    /// @dev The denominator, the rate and the switches, read by every transfer, written when eligible supply
+    ///      changes. A claim does not need it.
+    struct Supply {
+        uint96 eligible;
+        uint144 scaledRate; // stablecoin units per second times StreamMath.RATE_SCALE
         bool paused;
         bool policyEnabled;
     }
 
-    /// @dev The denominator and the rate, read by every transfer, written when eligible supply changes.
-    struct Supply {
-        uint96 eligible;
-        uint160 scaledRate; // stablecoin units per second times StreamMath.RATE_SCALE
-    }
-
-    uint8 private constant EXCLUDED = 1;
-    uint8 private constant HAS_ACCRUED = 2;
+    uint256 private constant EXCLUDED = PackedAccountLib.EXCLUDED;
+    uint256 private constant HAS_ACCRUED = PackedAccountLib.HAS_ACCRUED;
 
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
-    Stream private _stream;
+    PackedStream private _stream;
     Supply private _supply;
     uint256 private _totalSupply;
     /// @dev Reward that could not stream yet (no eligible supply, rate truncation), times RATE_SCALE; it joins
     ///      the next period.
     uint256 private _scaledUndistributed;
-    mapping(address account => Account) private _accounts;
+    mapping(address account => PackedAccount) private _accounts;
     /// @dev Earnings that could not be folded into the checkpoint (balance went to zero, or exclusion).
     mapping(address account => uint256) private _accrued;
     mapping(address owner => mapping(address spender => uint256)) private _allowances;
@@ -82,7 +70,7 @@ contract ClusterShareToken is
     /// @notice A new stream period started with `amount` fresh reward (plus whatever was carried).
     event RewardNotified(uint256 amount, uint256 carried, uint256 ratePerSecond, uint256 periodFinish);
     /// @notice `account` claimed `amount` of stablecoin, sent to `to`.
-    event RewardClaimed(address indexed account, address indexed to, uint256 amount);
+    event RewardClaimed(address indexed account, address to, uint256 amount);
     /// @notice `account` stopped or started earning; what it had earned stays claimable.
     event ExclusionSet(address indexed account, bool excluded);
     /// @notice The transfer policy changed (address(0) turns it off).
@@ -126,23 +114,23 @@ contract ClusterShareToken is
     }
 
     /// @notice Wires a fresh clone. Called once by the factory in the launch transaction.
-    /// @param name_ ERC-20 name. @param symbol_ ERC-20 symbol. @param vault The cluster's revenue vault.
+    /// @param name_ ERC-20 name. @param symbol_ ERC-20 symbol. @param vault_ The cluster's revenue vault.
     /// @param initialHolder Receives `initialShares` (the offering takes over issuance in later launches).
     function initialize(
         string calldata name_,
         string calldata symbol_,
-        address vault,
+        address vault_,
         address initialHolder,
         uint256 initialShares
     ) external initializer {
-        if (vault == address(0)) revert ZeroAddress();
+        if (vault_ == address(0)) revert ZeroAddress();
         _name = name_;
         _symbol = symbol_;
-        _vault = vault;
-        _accounts[address(this)].flags = EXCLUDED;
-        _accounts[vault].flags = EXCLUDED;
+        _vault = vault_;
+        _accounts[address(this)] = PackedAccountLib.pack(0, 0, EXCLUDED);
+        _accounts[vault_] = PackedAccountLib.pack(0, 0, EXCLUDED);
         emit ExclusionSet(address(this), true);
-        emit ExclusionSet(vault, true);
+        emit ExclusionSet(vault_, true);
         if (initialShares > 0) _update(address(0), initialHolder, initialShares);
     }
 
@@ -170,7 +158,7 @@ contract ClusterShareToken is
 
     /// @inheritdoc IERC20
     function balanceOf(address account) external view returns (uint256) {
-        return _accounts[account].balance;
+        return _accounts[account].balance();
     }
 
     /// @inheritdoc IERC20
@@ -228,54 +216,68 @@ contract ClusterShareToken is
     function notifyReward(uint256 amount, uint256 duration) external {
         if (msg.sender != _vault) revert Unauthorized(msg.sender);
         if (duration == 0) revert ZeroDuration();
-        uint256 rewardPerToken = _checkpointGlobal();
-        Stream memory s = _stream;
+        uint256 accScale = _accumulatorScale();
+        Supply memory supply = _supply;
+        PackedStream s = _checkpointGlobal(supply, supply.eligible, accScale);
         uint256 scaledCarried = _scaledUndistributed;
-        if (block.timestamp < s.periodFinish) {
-            scaledCarried += uint256(_supply.scaledRate) * (s.periodFinish - block.timestamp);
+        if (block.timestamp < s.periodFinish()) {
+            scaledCarried += supply.scaledRate * (s.periodFinish() - block.timestamp);
         }
         uint256 scaledTotal = amount * StreamMath.RATE_SCALE + scaledCarried;
-        uint256 maxTotal = ((StreamMath.MAX_REWARD_PER_TOKEN - rewardPerToken) * StreamMath.MIN_ELIGIBLE) / StreamMath.SCALE;
-        if (scaledTotal / StreamMath.RATE_SCALE > maxTotal) revert RewardTooLarge(amount);
+        // Worst case: the whole period goes to a single share.
+        uint256 maxGain = (scaledTotal * (accScale / StreamMath.RATE_SCALE)) / StreamMath.MIN_ELIGIBLE;
+        if (maxGain > StreamMath.MAX_REWARD_PER_TOKEN - s.rewardPerToken()) revert RewardTooLarge(amount);
         uint256 scaledRate = scaledTotal / duration;
+        uint256 finish = SafeCast.toUint32(block.timestamp + duration);
         _scaledUndistributed = scaledTotal - scaledRate * duration;
-        _supply.scaledRate = uint160(scaledRate);
-        _stream.lastUpdate = uint40(block.timestamp);
-        _stream.periodFinish = uint40(block.timestamp + duration);
-        emit RewardNotified(
-            amount, scaledCarried / StreamMath.RATE_SCALE, scaledRate / StreamMath.RATE_SCALE, block.timestamp + duration
+        _supply.scaledRate = SafeCast.toUint144(scaledRate);
+        _stream = StreamMath.packStream(
+            s.rewardPerToken(),
+            StreamMath.gainToFinish(scaledRate, duration, supply.eligible, accScale),
+            block.timestamp,
+            finish
         );
+        emit RewardNotified(amount, scaledCarried / StreamMath.RATE_SCALE, scaledRate / StreamMath.RATE_SCALE, finish);
     }
 
     /// @inheritdoc IShareToken
     function earned(address account) external view returns (uint256) {
-        Account memory a = _accounts[account];
-        uint256 amount = a.flags & HAS_ACCRUED != 0 ? _accrued[account] : 0;
-        if (a.flags & EXCLUDED == 0) {
-            amount += StreamMath.scaledEarned(a.balance, a.paid, _currentRewardPerToken()) / StreamMath.SCALE;
+        PackedAccount a = _accounts[account];
+        uint256 amount = a.hasAccrued() ? _accrued[account] : 0;
+        if (!a.isExcluded()) {
+            (uint256 accumulator,) = _stream.rewardPerTokenAt(block.timestamp);
+            amount += StreamMath.scaledEarned(a.balance(), a.paid(), accumulator) / _accumulatorScale();
         }
         return amount;
     }
 
     /// @inheritdoc IShareToken
     /// @dev Works while paused: a pause must never trap yield. Pull-based, so a blocked address can redirect.
-    function claim(address to) external nonReentrant returns (uint256 amount) {
+    ///      No reentrancy guard: every state change happens before the one external call (checks-effects-
+    ///      interactions), and a re-entered claim finds nothing left; this keeps the hot path to one global slot.
+    function claim(address to) external returns (uint256 amount) {
         if (to == address(0)) revert ZeroAddress();
-        Account memory a = _accounts[msg.sender];
-        if (a.flags & HAS_ACCRUED != 0) {
+        PackedAccount a = _accounts[msg.sender];
+        uint256 flags = a.flags();
+        if (flags & HAS_ACCRUED != 0) {
             amount = _accrued[msg.sender];
             delete _accrued[msg.sender];
-            a.flags &= ~HAS_ACCRUED;
+            flags &= ~HAS_ACCRUED;
         }
-        if (a.flags & EXCLUDED == 0) {
-            uint256 rewardPerToken = _currentRewardPerToken();
-            amount += StreamMath.scaledEarned(a.balance, a.paid, rewardPerToken) / StreamMath.SCALE;
-            a.paid = int152(int256(rewardPerToken));
+        (address stable, uint256 accScale) = _payoutArgs();
+        int256 paid = a.paid();
+        if (flags & EXCLUDED == 0) {
+            (uint256 down, uint256 up) = _stream.rewardPerTokenAt(block.timestamp);
+            // Unchecked: both terms are below 2^201 (see StreamMath.scaledEarned), far from overflowing.
+            unchecked {
+                amount += StreamMath.scaledEarned(a.balance(), paid, down) / accScale;
+            }
+            paid = int256(up);
         }
         if (amount == 0) revert NothingToClaim();
-        _accounts[msg.sender] = a;
+        _accounts[msg.sender] = PackedAccountLib.pack(a.balance(), paid, flags);
         emit RewardClaimed(msg.sender, to, amount);
-        IERC20(stablecoin()).safeTransfer(to, amount);
+        IERC20(stable).safeTransfer(to, amount);
     }
 
     /// @inheritdoc IShareToken
@@ -283,9 +285,14 @@ contract ClusterShareToken is
         return _supply.eligible;
     }
 
-    /// @notice The accumulator now: stablecoin per share, scaled by 1e30 per 1e18 shares.
-    function rewardPerToken() external view returns (uint256) {
-        return _currentRewardPerToken();
+    /// @notice The accumulator now, in 1e-18 stablecoin per share (see StreamMath).
+    function rewardPerToken() external view returns (uint256 down) {
+        (down,) = _stream.rewardPerTokenAt(block.timestamp);
+    }
+
+    /// @notice Divisor turning `balance * (rewardPerToken - checkpoint)` into stablecoin units.
+    function accumulatorScale() external view returns (uint256) {
+        return _accumulatorScale();
     }
 
     /// @notice Stablecoin units streamed per second in the current period, times 1e12.
@@ -295,7 +302,7 @@ contract ClusterShareToken is
 
     /// @notice When the current stream period ends.
     function periodFinish() external view returns (uint256) {
-        return _stream.periodFinish;
+        return _stream.periodFinish();
     }
 
     /// @notice Reward carried to the next period (no eligible supply, rate truncation), as last checkpointed,
@@ -306,7 +313,7 @@ contract ClusterShareToken is
 
     /// @notice Whether `account` is excluded from yield.
     function isExcluded(address account) external view returns (bool) {
-        return _accounts[account].flags & EXCLUDED != 0;
+        return _accounts[account].isExcluded();
     }
 
     // ---------------------------------------------------------------- administration
@@ -318,18 +325,22 @@ contract ClusterShareToken is
         _onlyOperatorOrAdmin();
         if (account == address(this) || account == _vault) revert ProtocolAccount(account);
         if (account.code.length == 0) revert NotAContract(account);
-        Account memory a = _accounts[account];
-        if ((a.flags & EXCLUDED != 0) == excluded) revert ExclusionUnchanged(account, excluded);
-        uint256 rewardPerToken = _checkpointGlobal();
+        PackedAccount a = _accounts[account];
+        if (a.isExcluded() == excluded) revert ExclusionUnchanged(account, excluded);
+        Supply memory supply = _supply;
+        uint256 balance = a.balance();
+        uint256 eligible = excluded ? supply.eligible - balance : supply.eligible + balance;
+        uint256 accScale = _accumulatorScale();
+        PackedStream s = _checkpointGlobal(supply, eligible, accScale);
+        uint256 accumulator = s.rewardPerToken();
         if (excluded) {
-            _spill(account, a, StreamMath.scaledEarned(a.balance, a.paid, rewardPerToken));
-            a.flags |= EXCLUDED;
-            _supply.eligible -= a.balance;
+            uint256 spilled = _spill(account, StreamMath.scaledEarned(balance, a.paid(), accumulator), accScale);
+            a = PackedAccountLib.pack(balance, a.paid(), a.flags() | EXCLUDED | spilled);
         } else {
-            a.paid = int152(int256(rewardPerToken));
-            a.flags &= ~EXCLUDED;
-            _supply.eligible += a.balance;
+            a = PackedAccountLib.pack(balance, int256(accumulator), a.flags() & ~EXCLUDED);
         }
+        _stream = s;
+        _supply.eligible = uint96(eligible);
         _accounts[account] = a;
         emit ExclusionSet(account, excluded);
     }
@@ -339,7 +350,7 @@ contract ClusterShareToken is
     function setTransferPolicy(ITransferPolicy policy) external {
         if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
         _policy = policy;
-        _stream.policyEnabled = address(policy) != address(0);
+        _supply.policyEnabled = address(policy) != address(0);
         emit TransferPolicySet(address(policy));
     }
 
@@ -351,37 +362,37 @@ contract ClusterShareToken is
     /// @notice Stops share transfers, mints and new rent; claims, burns and refunds keep working. Guardian only.
     function pause() external {
         _onlyGuardian();
-        if (_stream.paused) revert EnforcedPause();
-        _stream.paused = true;
+        if (_supply.paused) revert EnforcedPause();
+        _supply.paused = true;
         emit Paused(msg.sender);
     }
 
     /// @notice Lifts the pause. Guardian only.
     function unpause() external {
         _onlyGuardian();
-        if (!_stream.paused) revert ExpectedPause();
-        _stream.paused = false;
+        if (!_supply.paused) revert ExpectedPause();
+        _supply.paused = false;
         emit Unpaused(msg.sender);
     }
 
     /// @inheritdoc IShareToken
     function paused() external view returns (bool) {
-        return _stream.paused;
+        return _supply.paused;
     }
 
     /// @notice The stablecoin the yield is paid in.
-    function stablecoin() public view returns (address token) {
-        (token,,) = _cloneArgs();
+    function stablecoin() public view returns (address) {
+        return address(uint160(uint256(CloneArgs.word(0))));
     }
 
     /// @notice The factory that launched this cluster and holds its roles.
-    function factory() public view returns (address factoryAddress) {
-        (, factoryAddress,) = _cloneArgs();
+    function factory() public view returns (address) {
+        return address(uint160(uint256(CloneArgs.word(2))));
     }
 
     /// @notice The cluster's id in the factory's registry.
-    function clusterId() public view returns (uint256 id) {
-        (,, id) = _cloneArgs();
+    function clusterId() public view returns (uint256) {
+        return uint256(CloneArgs.word(3));
     }
 
     /// @notice The cluster's revenue vault, the only address that can start a stream.
@@ -391,104 +402,107 @@ contract ClusterShareToken is
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Moves shares and keeps every touched account's earnings exact. Writes the global accumulator only when
+    /// @dev Moves shares and keeps every touched account's earnings exact. Writes the global stream only when
     ///      eligible supply changes (mint, burn, or a transfer across the excluded boundary).
     function _update(address from, address to, uint256 value) private {
-        Stream memory s = _stream;
-        if (s.paused && to != address(0)) revert EnforcedPause();
-        if (s.policyEnabled && !_policy.canTransfer(from, to, value)) revert TransferNotAllowed(from, to, value);
         Supply memory supply = _supply;
-        uint256 end = block.timestamp < s.periodFinish ? block.timestamp : s.periodFinish;
-        (uint256 rewardPerToken, uint256 scaledUnstreamed) =
-            StreamMath.advance(s.rewardPerToken, s.lastUpdate, end, supply.scaledRate, supply.eligible);
+        if (supply.paused && to != address(0)) revert EnforcedPause();
+        if (supply.policyEnabled && !_policy.canTransfer(from, to, value)) {
+            revert TransferNotAllowed(from, to, value);
+        }
+        PackedStream s = _stream;
+        (uint256 down, uint256 up) = s.rewardPerTokenAt(block.timestamp);
 
         uint256 eligible = supply.eligible;
         if (from == address(0)) {
             uint256 newSupply = _totalSupply + value;
             if (newSupply > type(uint96).max) revert SupplyCapExceeded(newSupply);
             _totalSupply = newSupply;
-        } else if (_debit(from, value, rewardPerToken)) {
+        } else if (_debit(from, value, down, up)) {
             eligible -= value;
         }
         if (to == address(0)) {
             _totalSupply -= value;
-        } else if (_credit(to, value, rewardPerToken)) {
+        } else if (_credit(to, value, down, up)) {
             eligible += value;
         }
 
         if (eligible != supply.eligible) {
+            (PackedStream moved, uint256 scaledUnstreamed) =
+                s.checkpoint(block.timestamp, supply.scaledRate, eligible, _accumulatorScale());
             if (scaledUnstreamed > 0) _scaledUndistributed += scaledUnstreamed;
-            s.rewardPerToken = uint152(rewardPerToken);
-            if (end > s.lastUpdate) s.lastUpdate = uint40(end);
-            _stream = s;
+            _stream = moved;
             _supply.eligible = uint96(eligible);
         }
         emit Transfer(from, to, value);
     }
 
     /// @dev Takes `value` from `account`; returns whether the account earns (so eligible supply shrinks).
-    function _debit(address account, uint256 value, uint256 rewardPerToken) private returns (bool earning) {
-        Account memory a = _accounts[account];
-        if (a.balance < value) revert ERC20InsufficientBalance(account, a.balance, value);
+    function _debit(address account, uint256 value, uint256 down, uint256 up) private returns (bool earning) {
+        PackedAccount a = _accounts[account];
+        uint256 balance = a.balance();
+        if (balance < value) revert ERC20InsufficientBalance(account, balance, value);
         uint256 newBalance;
         unchecked {
-            newBalance = a.balance - value;
+            newBalance = balance - value;
         }
-        earning = a.flags & EXCLUDED == 0;
-        if (earning) _reCheckpoint(account, a, newBalance, rewardPerToken);
-        a.balance = uint96(newBalance);
-        _accounts[account] = a;
+        earning = !a.isExcluded();
+        _accounts[account] = earning ? _reCheckpoint(account, a, newBalance, down, up)
+            : PackedAccountLib.pack(newBalance, a.paid(), a.flags());
     }
 
     /// @dev Gives `value` to `account`; returns whether the account earns (so eligible supply grows).
-    function _credit(address account, uint256 value, uint256 rewardPerToken) private returns (bool earning) {
-        Account memory a = _accounts[account];
+    function _credit(address account, uint256 value, uint256 down, uint256 up) private returns (bool earning) {
+        PackedAccount a = _accounts[account];
         // Cannot overflow: every balance is bounded by the total supply, capped at 2^96 - 1 on mint.
-        uint256 newBalance = a.balance + value;
-        earning = a.flags & EXCLUDED == 0;
-        if (earning) _reCheckpoint(account, a, newBalance, rewardPerToken);
-        a.balance = uint96(newBalance);
-        _accounts[account] = a;
+        uint256 newBalance = a.balance() + value;
+        earning = !a.isExcluded();
+        _accounts[account] = earning ? _reCheckpoint(account, a, newBalance, down, up)
+            : PackedAccountLib.pack(newBalance, a.paid(), a.flags());
     }
 
-    /// @dev Carries what `a` earned on its old balance over to `newBalance` (see StreamMath.fold).
-    function _reCheckpoint(address account, Account memory a, uint256 newBalance, uint256 rewardPerToken) private {
-        uint256 scaled = StreamMath.scaledEarned(a.balance, a.paid, rewardPerToken);
-        (int152 paid, bool ok) = StreamMath.fold(scaled, newBalance, rewardPerToken);
-        if (ok) {
-            a.paid = paid;
-        } else {
-            _spill(account, a, scaled);
-            a.paid = int152(int256(rewardPerToken));
-        }
+    /// @dev `a` with `newBalance`, carrying what it earned on its old balance (at the accumulator rounded down)
+    ///      and checkpointing at the accumulator rounded up (see StreamMath, twist 3).
+    function _reCheckpoint(address account, PackedAccount a, uint256 newBalance, uint256 down, uint256 up)
+        private
+        returns (PackedAccount)
+    {
+        uint256 scaled = StreamMath.scaledEarned(a.balance(), a.paid(), down);
+        (int256 paid, bool ok) = StreamMath.fold(scaled, newBalance, up);
+        if (ok) return PackedAccountLib.pack(newBalance, paid, a.flags());
+        uint256 spilled = _spill(account, scaled, _accumulatorScale());
+        return PackedAccountLib.pack(newBalance, int256(up), a.flags() | spilled);
     }
 
     /// @dev Moves scaled earnings that cannot live in the checkpoint to the account's separate accrued balance.
-    function _spill(address account, Account memory a, uint256 scaled) private {
-        uint256 amount = scaled / StreamMath.SCALE;
-        if (amount == 0) return;
+    /// @return flag HAS_ACCRUED if anything moved, else zero: the caller sets it on the account.
+    function _spill(address account, uint256 scaled, uint256 accScale) private returns (uint256 flag) {
+        uint256 amount = scaled / accScale;
+        if (amount == 0) return 0;
         _accrued[account] += amount;
-        a.flags |= HAS_ACCRUED;
+        return HAS_ACCRUED;
     }
 
-    /// @dev Brings the accumulator to now in storage; needed before eligible supply or the rate changes.
-    function _checkpointGlobal() private returns (uint256 rewardPerToken) {
-        Stream memory s = _stream;
-        uint256 end = block.timestamp < s.periodFinish ? block.timestamp : s.periodFinish;
-        Supply memory supply = _supply;
+    /// @dev The stream brought to now (the caller stores it) with `eligible` shares earning from now on; the
+    ///      reward of stopped seconds is carried.
+    function _checkpointGlobal(Supply memory supply, uint256 eligible, uint256 accScale)
+        private
+        returns (PackedStream moved)
+    {
         uint256 scaledUnstreamed;
-        (rewardPerToken, scaledUnstreamed) =
-            StreamMath.advance(s.rewardPerToken, s.lastUpdate, end, supply.scaledRate, supply.eligible);
+        (moved, scaledUnstreamed) = _stream.checkpoint(block.timestamp, supply.scaledRate, eligible, accScale);
         if (scaledUnstreamed > 0) _scaledUndistributed += scaledUnstreamed;
-        _stream.rewardPerToken = uint152(rewardPerToken);
-        if (end > s.lastUpdate) _stream.lastUpdate = uint40(end);
     }
 
-    function _currentRewardPerToken() private view returns (uint256 rewardPerToken) {
-        Stream memory s = _stream;
-        Supply memory supply = _supply;
-        uint256 end = block.timestamp < s.periodFinish ? block.timestamp : s.periodFinish;
-        (rewardPerToken,) = StreamMath.advance(s.rewardPerToken, s.lastUpdate, end, supply.scaledRate, supply.eligible);
+    /// @dev StreamMath.scale(stablecoin decimals), from the clone's immutable args.
+    function _accumulatorScale() private view returns (uint256) {
+        return uint256(CloneArgs.word(1));
+    }
+
+    /// @dev The stablecoin and the accumulator scale, read together for a claim.
+    function _payoutArgs() private view returns (address stable, uint256 accScale) {
+        (bytes32 first, bytes32 second) = CloneArgs.firstTwoWords();
+        return (address(uint160(uint256(first))), uint256(second));
     }
 
     function _approve(address owner, address spender, uint256 value) private {
@@ -520,10 +534,6 @@ contract ClusterShareToken is
 
     function _roles() private view returns (IClusterRoles) {
         return IClusterRoles(factory());
-    }
-
-    function _cloneArgs() private view returns (address token, address factoryAddress, uint256 id) {
-        return abi.decode(Clones.fetchCloneArgs(address(this)), (address, address, uint256));
     }
 
     /// @dev The EIP-712 domain name is the token name, kept in one place.

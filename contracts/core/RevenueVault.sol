@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {AutomationCompatibleInterface} from
@@ -14,6 +13,7 @@ import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {OracleLib} from "../libraries/OracleLib.sol";
+import {CloneArgs} from "../libraries/CloneArgs.sol";
 
 /// @title RevenueVault
 /// @notice Holds a cluster's rent in escrow and, once per epoch, releases what the revenue feed attests:
@@ -212,8 +212,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice The stablecoin rent is paid in.
-    function stablecoin() public view returns (address token) {
-        (token,,,) = _cloneArgs();
+    function stablecoin() public view returns (address) {
+        return address(uint160(uint256(CloneArgs.word(0))));
     }
 
     /// @notice The cluster's share token.
@@ -222,8 +222,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice The cluster's id in the factory's registry.
-    function clusterId() public view returns (uint256 id) {
-        (,,, id) = _cloneArgs();
+    function clusterId() public view returns (uint256) {
+        return uint256(CloneArgs.word(3));
     }
 
     /// @dev How one epoch's release is split.
@@ -304,15 +304,11 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         r.toHolders = r.released - r.protocolFee - r.operatorFee - r.toReserve;
     }
 
-    function _shareToken() private view returns (IShareToken token) {
-        (, token,,) = _cloneArgs();
+    function _shareToken() private view returns (IShareToken) {
+        return IShareToken(address(uint160(uint256(CloneArgs.word(1)))));
     }
 
-    function _roles() private view returns (IClusterRoles roles) {
-        (,, roles,) = _cloneArgs();
-    }
-
-    function _cloneArgs() private view returns (address stable, IShareToken token, IClusterRoles roles, uint256 id) {
-        return abi.decode(Clones.fetchCloneArgs(address(this)), (address, IShareToken, IClusterRoles, uint256));
+    function _roles() private view returns (IClusterRoles) {
+        return IClusterRoles(address(uint160(uint256(CloneArgs.word(2)))));
     }
 }

@@ -1,27 +1,37 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-/// @title StreamMath
-/// @notice The yield stream's arithmetic in one page (Synthetix StakingRewards, with two twists):
-///
-///   rewardPerToken grows by `rate * dt * SCALE / eligibleSupply` while at least MIN_ELIGIBLE shares earn;
-///   an account with balance `b` and checkpoint `paid` has earned `b * (rewardPerToken - paid) / SCALE`.
-///
-/// Twist 1: when a balance changes from `b` to `b'`, what it earned so far is folded into the checkpoint
-/// instead of a separate "accrued" slot: `paid' = rpt - floor(b * (rpt - paid) / b')`, so that
-/// `b' * (rpt - paid') <= b * (rpt - paid)` and the shortfall is below `b' / SCALE` stablecoin units.
-/// One storage slot per account therefore carries balance, checkpoint and flags, like a plain ERC-20 balance.
-/// Twist 2: transfers between two earning accounts leave eligible supply unchanged, so they only read the
-/// global accumulator and never write it.
-///
-/// Precision: SCALE = 1e30. A global step floors `reward * SCALE / eligible`, losing < 1 in the accumulator,
-/// i.e. < b / SCALE <= 1e27 / 1e30 = 0.001 stablecoin units for the largest possible holder (1e9 shares);
-/// each fold or claim loses < 1 unit more. Every rounding goes against the account, never the protocol.
-library StreamMath {
-    /// @dev Accumulator scale (see the precision note above).
-    uint256 internal constant SCALE = 1e30;
+/// @notice The global stream state in one storage word, so that a claim reads a single slot:
+///         `rewardPerToken (104 bits) | toFinish << 104 (88 bits) | lastUpdate << 192 | periodFinish << 224`.
+///         `rewardPerToken` is the accumulator at `lastUpdate`; `toFinish` what it gains from then until
+///         `periodFinish` at today's eligible supply, or STOPPED.
+type PackedStream is uint256;
 
-    /// @dev Below one whole share of eligible supply the stream pauses and its reward carries to the next period,
+using StreamMath for PackedStream global;
+
+/// @title StreamMath
+/// @notice The yield stream's arithmetic in one page (Synthetix StakingRewards, with three twists):
+///
+///   the accumulator `rewardPerToken` counts 1e-36 stablecoin per share base unit (1e-18 stablecoin per share,
+///   whatever the stablecoin's decimals); an account with balance `b` and checkpoint `paid` has earned
+///   `b * (rewardPerToken - paid) / scale(decimals)` stablecoin units.
+///
+/// Twist 1, one global slot: instead of rate and eligible supply, the stream stores what the accumulator will
+/// have gained by the period's end at today's eligible supply (`toFinish`), and interpolates linearly. A claim
+/// therefore reads one global slot; the rate and the eligible supply are only read when the supply changes.
+/// Twist 2, one account slot: when a balance changes from `b` to `b'`, what it earned so far is folded into the
+/// checkpoint, `paid' = rpt - floor(b * (rpt - paid) / b')`, instead of a separate "accrued" slot.
+/// Twist 3, transfers between two earning accounts leave eligible supply unchanged, so they read the global
+/// accumulator without writing it. Accounts then checkpoint at the accumulator rounded *up*, so that a later
+/// floored reading can never pay them for a fraction the stored accumulator did not yet contain.
+///
+/// Precision: each global step floors twice (the period's gain, then the interpolation), losing < 2 in the
+/// accumulator, i.e. < 2 * b / scale units for a balance b; with 6 decimals and the largest possible holder
+/// (2^96 share units, about 7.9e10 shares) that is < 0.16 units. Each fold or claim loses < 1 unit more.
+/// In stablecoin terms every holder loses < 1e-6 stablecoin per checkpoint whatever the decimals.
+/// Every rounding goes against the account, never the protocol.
+library StreamMath {
+    /// @dev Below one whole share of eligible supply the stream stops and its reward carries to the next period,
     ///      so a dust balance can never absorb a whole period's rent.
     uint256 internal constant MIN_ELIGIBLE = 1e18;
 
@@ -29,38 +39,117 @@ library StreamMath {
     ///      truncation leaves less than a millionth of a unit behind (and even that carries to the next period).
     uint256 internal constant RATE_SCALE = 1e12;
 
-    /// @dev Ceiling for the accumulator, so every checkpoint fits an int152 and `b * (rpt - paid)` fits 256 bits.
-    uint256 internal constant MAX_REWARD_PER_TOKEN = uint256(uint152(type(int152).max));
+    /// @dev Ceiling of the accumulator (1e-18 stablecoin per share): 2e13 stablecoins per share, ever.
+    uint256 internal constant MAX_REWARD_PER_TOKEN = type(uint104).max;
 
-    /// @notice The accumulator at time `end`, and the (RATE_SCALE-scaled) reward that found no eligible supply.
-    /// @param scaledRate Stablecoin units per second times RATE_SCALE.
-    function advance(uint256 rewardPerToken, uint256 lastUpdate, uint256 end, uint256 scaledRate, uint256 eligible)
-        internal
-        pure
-        returns (uint256 newRewardPerToken, uint256 scaledUnstreamed)
-    {
-        if (end <= lastUpdate) return (rewardPerToken, 0);
-        uint256 scaledReward = scaledRate * (end - lastUpdate);
-        if (eligible < MIN_ELIGIBLE) return (rewardPerToken, scaledReward);
-        return (rewardPerToken + (scaledReward * (SCALE / RATE_SCALE)) / eligible, 0);
+    /// @dev `toFinish` marking a stopped stream: eligible supply below MIN_ELIGIBLE, or so small that one share
+    ///      would earn more than 3e8 stablecoins in the period. The reward of stopped seconds is carried.
+    uint256 internal constant STOPPED = type(uint88).max;
+
+    /// @notice Converts `b * (rewardPerToken - paid)` into stablecoin units: 10^(36 - decimals).
+    function scale(uint8 stablecoinDecimals) internal pure returns (uint256) {
+        return 10 ** (36 - stablecoinDecimals);
     }
 
-    /// @notice Scaled amount earned by `balance` since checkpoint `paid` (divide by SCALE for stablecoin units).
-    function scaledEarned(uint256 balance, int256 paid, uint256 rewardPerToken) internal pure returns (uint256) {
-        return balance * uint256(int256(rewardPerToken) - paid);
+    /// @notice Packs the four fields; each must fit its width (rewardPerToken 104 bits, toFinish 88, times 32).
+    function packStream(uint256 rewardPerToken_, uint256 toFinish_, uint256 lastUpdate_, uint256 periodFinish_)
+        internal
+        pure
+        returns (PackedStream)
+    {
+        return PackedStream.wrap(rewardPerToken_ | (toFinish_ << 104) | (lastUpdate_ << 192) | (periodFinish_ << 224));
+    }
+
+    function rewardPerToken(PackedStream s) internal pure returns (uint256) {
+        return uint104(PackedStream.unwrap(s));
+    }
+
+    function toFinish(PackedStream s) internal pure returns (uint256) {
+        return uint88(PackedStream.unwrap(s) >> 104);
+    }
+
+    function lastUpdate(PackedStream s) internal pure returns (uint256) {
+        return uint32(PackedStream.unwrap(s) >> 192);
+    }
+
+    function periodFinish(PackedStream s) internal pure returns (uint256) {
+        return PackedStream.unwrap(s) >> 224;
+    }
+
+    /// @notice The accumulator at `time`, rounded down (for what was earned) and up (for checkpoints that are not
+    ///         stored globally).
+    function rewardPerTokenAt(PackedStream s, uint256 time) internal pure returns (uint256 down, uint256 up) {
+        uint256 finish = periodFinish(s);
+        uint256 start = lastUpdate(s);
+        uint256 gainToFinish_ = toFinish(s);
+        uint256 end = time < finish ? time : finish;
+        down = rewardPerToken(s);
+        if (end <= start || gainToFinish_ == STOPPED) return (down, down);
+        // Unchecked: start < end <= finish, an 88-bit gain times a 32-bit time cannot overflow, and
+        // rewardPerToken + toFinish <= MAX_REWARD_PER_TOKEN (notifyReward's bound), so `up` fits 104 bits.
+        unchecked {
+            uint256 gained = gainToFinish_ * (end - start);
+            uint256 duration = finish - start;
+            down += gained / duration;
+            up = gained % duration == 0 ? down : down + 1;
+        }
+    }
+
+    /// @notice Moves the stream to `time` (capped at the period's end) and re-derives `toFinish` for the eligible
+    ///         supply from now on.
+    /// @param scaledRate Stablecoin units per second times RATE_SCALE.
+    /// @param eligible Eligible supply from `time` on (the old one is implied by the stored `toFinish`).
+    /// @return moved The stream to store.
+    /// @return scaledUnstreamed Reward of the seconds the stream was stopped, times RATE_SCALE, to carry over.
+    function checkpoint(PackedStream s, uint256 time, uint256 scaledRate, uint256 eligible, uint256 accScale)
+        internal
+        pure
+        returns (PackedStream moved, uint256 scaledUnstreamed)
+    {
+        uint256 finish = periodFinish(s);
+        uint256 start = lastUpdate(s);
+        uint256 end = time < finish ? time : finish;
+        uint256 accumulator = rewardPerToken(s);
+        if (end > start) {
+            if (toFinish(s) == STOPPED) scaledUnstreamed = scaledRate * (end - start);
+            (accumulator,) = rewardPerTokenAt(s, end);
+            start = end;
+        }
+        moved = packStream(accumulator, gainToFinish(scaledRate, finish - start, eligible, accScale), start, finish);
+    }
+
+    /// @notice What the accumulator gains over `remaining` seconds at `scaledRate` split over `eligible` shares,
+    ///         or STOPPED when the stream cannot run at that supply.
+    function gainToFinish(uint256 scaledRate, uint256 remaining, uint256 eligible, uint256 accScale)
+        internal
+        pure
+        returns (uint256)
+    {
+        if (remaining == 0 || scaledRate == 0) return 0;
+        if (eligible < MIN_ELIGIBLE) return STOPPED;
+        uint256 gain = (scaledRate * remaining * (accScale / RATE_SCALE)) / eligible;
+        return gain < STOPPED ? gain : STOPPED;
+    }
+
+    /// @notice Accumulator units earned by `balance` since checkpoint `paid` (zero if the checkpoint was rounded up
+    ///         past the accumulator).
+    function scaledEarned(uint256 balance, int256 paid, uint256 accumulator) internal pure returns (uint256) {
+        // Unchecked: accumulator < 2^104 and fold keeps paid >= -MAX_REWARD_PER_TOKEN, so a positive delta is
+        // below 2^105, and times a 96-bit balance it stays far below 2^256.
+        unchecked {
+            int256 delta = int256(accumulator) - paid;
+            return delta > 0 ? balance * uint256(delta) : 0;
+        }
     }
 
     /// @notice The checkpoint that keeps `scaled` earned on a new balance, or `ok = false` if it does not fit
     ///         (new balance zero, or a tiny balance inheriting a large amount) and the caller must spill.
-    function fold(uint256 scaled, uint256 newBalance, uint256 rewardPerToken)
-        internal
-        pure
-        returns (int152 paid, bool ok)
-    {
-        if (scaled == 0) return (int152(int256(rewardPerToken)), true);
+    /// @param accumulator The accumulator rounded up.
+    function fold(uint256 scaled, uint256 newBalance, uint256 accumulator) internal pure returns (int256 paid, bool ok) {
+        if (scaled == 0) return (int256(accumulator), true);
         if (newBalance == 0) return (0, false);
         uint256 owedPerShare = scaled / newBalance;
         if (owedPerShare > MAX_REWARD_PER_TOKEN) return (0, false);
-        return (int152(int256(rewardPerToken) - int256(owedPerShare)), true);
+        return (int256(accumulator) - int256(owedPerShare), true);
     }
 }

@@ -34,7 +34,7 @@ contract MockStablecoin is ERC20Permit {
         isBlocked[account] = blocked;
     }
 
-    function _update(address from, address to, uint256 value) internal override {
+    function _update(address from, address to, uint256 value) internal virtual override {
         if (isBlocked[from]) revert Blocked(from);
         if (isBlocked[to]) revert Blocked(to);
         super._update(from, to, value);

@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll, beforeEach } from "vitest";
 import {
   deployCluster, closeEpochAt, increaseTime, latestTimestamp, setNextTimestamp, snapshot, ethers,
-  EPOCH, SHARE, type Deployment,
+  DAY, EPOCH, SHARE, type Deployment,
 } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
-import { MockStablecoin__factory } from "../../sdk/src/types";
+import { MockStablecoin__factory, ReentrantClaimer__factory } from "../../sdk/src/types";
 
 const ZERO_REF = ethers.ZeroHash;
 
@@ -169,6 +169,59 @@ describe("ClusterShareToken", () => {
       expect(toHolders + next - total).toBeLessThanOrEqual(2n);
     });
 
+    it("never pays a holder checkpointed between global updates for a fraction the accumulator lacks", async () => {
+      // Transfers between earning holders read the accumulator without storing it. A receiver checkpointed at a
+      // floored reading would later be paid the fraction that floor dropped (found by the property test); the
+      // checkpoint is therefore rounded up. Watch a fresh holder second by second against its exact share.
+      const [a] = d.holders;
+      const fresh = ethers.Wallet.createRandom().address;
+      await distribute(1_000n * d.unit);
+      const start = (await d.token.periodFinish()) - BigInt(EPOCH);
+      const rate = await d.token.scaledRewardRate();
+      const eligible = await d.token.eligibleSupply();
+      const shares = 4n * SHARE;
+      await setNextTimestamp(start + 1n);
+      await d.token.connect(a).transfer(fresh, shares);
+      let paidSomething = false;
+      for (let t = 2n; t <= 400n; t++) {
+        await ethers.provider.send("evm_mine", [Number(start + t)]);
+        const exact = (rate * (t - 1n) * shares) / (10n ** 12n * eligible);
+        const earned = await d.token.earned(fresh);
+        expect(earned).toBeLessThanOrEqual(exact);
+        expect(exact - earned).toBeLessThanOrEqual(1n);
+        paidSomething ||= earned > 0n;
+      }
+      expect(paidSomething).toBe(true);
+    });
+
+    it("stops the stream when one share would earn more than the accumulator holds per period, losing nothing", async () => {
+      const big = await deployCluster({ maxRevenuePerEpoch: 10n ** 18n });
+      const [a] = big.holders;
+      const pool = await new MockStablecoin__factory(big.admin).deploy("Pool", "POOL", 18);
+      const poolAddress = await pool.getAddress();
+      await big.token.connect(a).transfer(poolAddress, 1_000_000n * SHARE - SHARE); // a keeps exactly one share
+      await big.token.connect(big.operator).setExcluded(poolAddress, true);
+      expect(await big.token.eligibleSupply()).toBe(SHARE);
+      // Half a billion stablecoins of rent, 80 % to one share: more than StreamMath.STOPPED (3.09e8 per share).
+      const rent = 500_000_000n * big.unit;
+      await big.stable.mint(big.renter.address, rent);
+      await big.vault.connect(big.renter).payRent(rent, ZERO_REF);
+      await closeEpochAt(big, rent);
+      const toHolders = await big.vault.distributedToHolders();
+      await increaseTime(DAY);
+      expect(await big.token.earned(a.address)).toBe(0n);
+      // Once the pool is back the stream runs again: the stopped stretch was carried, the rest streams.
+      await big.token.connect(big.operator).setExcluded(poolAddress, false);
+      const carried = (await big.token.scaledUndistributed()) / 10n ** 12n;
+      const perSecond = toHolders / BigInt(EPOCH);
+      expect(carried).toBeGreaterThanOrEqual(perSecond * BigInt(DAY));
+      expect(carried).toBeLessThanOrEqual((perSecond + 1n) * BigInt(DAY + 2));
+      await increaseTime(EPOCH);
+      const streamed = (await big.token.earned(a.address)) + (await big.token.earned(poolAddress));
+      expect(streamed + carried).toBeLessThanOrEqual(toHolders);
+      expect(toHolders - streamed - carried).toBeLessThanOrEqual(2n);
+    });
+
     it("claims to another address when the stablecoin blocks the holder", async () => {
       const [a, b] = d.holders;
       await distribute(1_000n * d.unit);
@@ -179,6 +232,23 @@ describe("ClusterShareToken", () => {
       await expect(d.token.connect(a).claim(b.address)).resolves.toBeTruthy();
       expect(await d.stable.balanceOf(b.address)).toBe(owed);
       expect(await d.token.earned(a.address)).toBe(0n);
+    });
+
+    it("pays once when the stablecoin's payout re-enters claim (no guard needed: state is written first)", async () => {
+      const hooked = await deployCluster({ stablecoin: "hooked" });
+      const claimer = await new ReentrantClaimer__factory(hooked.admin).deploy(await hooked.token.getAddress());
+      const claimerAddress = await claimer.getAddress();
+      await hooked.token.connect(hooked.holders[0]).transfer(claimerAddress, 100_000n * SHARE);
+      await hooked.vault.connect(hooked.renter).payRent(1_000n * hooked.unit, ZERO_REF);
+      await closeEpochAt(hooked, 1_000n * hooked.unit);
+      await increaseTime(EPOCH);
+      const owed = await hooked.token.earned(claimerAddress);
+      expect(owed).toBeGreaterThan(0n);
+      await claimer.attack();
+      expect(await hooked.stable.balanceOf(claimerAddress)).toBe(owed);
+      expect(await claimer.reentryPaid()).toBe(0n);
+      const reentryError = hooked.token.interface.parseError(await claimer.reentryError());
+      expect(reentryError?.name).toBe("NothingToClaim");
     });
 
     it("refuses empty claims and a zero receiver", async () => {

@@ -3,7 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import {
   ClusterFactory__factory,
   ClusterShareToken__factory,
-  MockStablecoin__factory,
+  MockStablecoin__factory, HookedStablecoin__factory,
   MockV3Aggregator__factory,
   RevenueVault__factory,
   type ClusterFactory,
@@ -45,6 +45,8 @@ export interface Deployment {
 
 export interface DeployOptions {
   stableDecimals?: number;
+  /** "hooked": a stablecoin that calls back every contract it pays (for reentrancy tests). */
+  stablecoin?: "mock" | "hooked";
   initialShares?: bigint;
   maxRevenuePerEpoch?: bigint;
 }
@@ -54,7 +56,9 @@ export async function deployCluster(options: DeployOptions = {}): Promise<Deploy
   const [admin, guardian, operator, keeper, feeRecipient, renter, stranger, ...holders] = await ethers.getSigners();
   const stableDecimals = options.stableDecimals ?? 6;
   const unit = 10n ** BigInt(stableDecimals);
-  const stable = await new MockStablecoin__factory(admin).deploy("USD Coin", "USDC", stableDecimals);
+  const stable = options.stablecoin === "hooked"
+    ? MockStablecoin__factory.connect(await (await new HookedStablecoin__factory(admin).deploy(stableDecimals)).getAddress(), admin)
+    : await new MockStablecoin__factory(admin).deploy("USD Coin", "USDC", stableDecimals);
   const feed = await new MockV3Aggregator__factory(admin).deploy(FEED_DECIMALS, 1n);
   const tokenImpl = await new ClusterShareToken__factory(admin).deploy();
   const vaultImpl = await new RevenueVault__factory(admin).deploy();
