@@ -1,0 +1,38 @@
+/**
+ * Gas benchmark: measures ClusterShare's everyday transactions against baselines deployed in the same run on the
+ * in-process Hardhat network, prints a table and writes bench/gas.json. Exits 0 even when a goal is missed (the
+ * table says which); exits non-zero only when the benchmark itself fails.
+ *
+ * Run with `npx ts-node --transpile-only scripts/bench/index.ts` on compiled contracts.
+ */
+import path from "node:path";
+import hre from "hardhat";
+import { formatTable, meetsGoal, writeReport, type BenchRow } from "./measure";
+import { claimRow, closeEpochRows, launchRow, payRentRow, transferRows } from "./scenarios";
+
+const REPORT_FILE = path.join(hre.config.paths.root, "bench", "gas.json");
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [
+    ...(await transferRows()),
+    await claimRow(),
+    ...(await closeEpochRows()),
+    await launchRow(),
+    await payRentRow(),
+  ];
+  console.log(formatTable(rows));
+  writeReport(rows, REPORT_FILE);
+  console.log(`\nwrote ${path.relative(process.cwd(), REPORT_FILE)}`);
+
+  const missed = rows.filter((row) => !meetsGoal(row));
+  if (missed.length === 0) {
+    console.log("all goals met");
+  } else {
+    for (const row of missed) console.log(`GOAL MISSED: ${row.action} ratio ${row.ratio} > ${row.goal}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
