@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
+import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
+import {CloneArgs} from "../libraries/CloneArgs.sol";
+
+/// @title AllowlistPolicy
+/// @notice A cluster's optional compliance rule: shares may only be held by allowlisted accounts whose entry has not
+///         expired, and a frozen account can neither send nor receive. Wallets and DEX front ends ask `canTransfer`.
+/// @dev Decisions, made on purpose rather than by accident:
+///      - The cluster's own contracts (share token, revenue vault) need no entry and cannot be frozen, so escrow,
+///        redemption and fee flows never depend on a compliance officer's bookkeeping. Their counterparty is still
+///        checked: the protocol cannot be used to route shares to someone who could not receive them directly.
+///      - A mint needs an allowed receiver. A burn needs a sender that is not frozen (a frozen account's shares
+///        stay where they are, refunds and redemptions included), but not an unexpired entry: an investor whose
+///        entry lapsed can still exit through the protocol.
+///      - A DEX pool is an ordinary account here: it must be allowlisted to hold shares.
+///      EIP-1167 clone; immutable args `abi.encode(factory, clusterId, shareToken, revenueVault)`.
+contract AllowlistPolicy is ITransferPolicy {
+    /// @dev One account's standing. `expiry` is a timestamp; zero means not allowlisted.
+    struct Entry {
+        uint64 expiry;
+        bool frozen;
+    }
+
+    mapping(address account => Entry) private _entries;
+
+    /// @notice `account` may hold shares until `expiry` (zero: removed from the allowlist).
+    event AllowlistUpdated(address indexed account, uint64 expiry);
+    /// @notice `account` was frozen (true) or unfrozen (false) by `by`.
+    event FreezeUpdated(address indexed account, bool frozen, address indexed by);
+
+    /// @notice The caller lacks the role this function needs.
+    error Unauthorized(address caller);
+    /// @notice Entries must expire in the future (use zero to remove one).
+    error ExpiryInPast(uint64 expiry);
+    /// @notice The cluster's own contracts are always allowed and cannot be frozen.
+    error ProtocolAccount(address account);
+    /// @notice The account already has this freeze status.
+    error FreezeUnchanged(address account, bool frozen);
+    /// @notice The address must not be zero.
+    error ZeroAddress();
+
+    /// @notice Allowlists each of `accounts` until `expiry`, or removes them with `expiry` = 0. Operator or admin.
+    function setAllowed(address[] calldata accounts, uint64 expiry) external {
+        _onlyOperatorOrAdmin();
+        if (expiry != 0 && expiry <= block.timestamp) revert ExpiryInPast(expiry);
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            address account = accounts[i];
+            _checkNotProtocol(account);
+            _entries[account].expiry = expiry;
+            emit AllowlistUpdated(account, expiry);
+        }
+    }
+
+    /// @notice Freezes `account`: it can neither send nor receive shares. Operator, admin or guardian.
+    function freeze(address account) external {
+        IClusterRoles roles = _roles();
+        if (!_isOperatorOrAdmin(roles) && !roles.isGuardian(msg.sender)) revert Unauthorized(msg.sender);
+        _setFrozen(account, true);
+    }
+
+    /// @notice Lifts a freeze. Operator or admin.
+    function unfreeze(address account) external {
+        _onlyOperatorOrAdmin();
+        _setFrozen(account, false);
+    }
+
+    /// @inheritdoc ITransferPolicy
+    /// @dev address(0) stands for a mint (`from`) or a burn (`to`).
+    function canTransfer(address from, address to, uint256) external view returns (bool) {
+        (address token, address vault) = _protocolAccounts();
+        if (from != address(0) && _entries[from].frozen) return false;
+        if (to == address(0)) return true; // burn: see the contract's notes
+        if (_entries[to].frozen) return false;
+        bool toProtocol = to == token || to == vault;
+        if (!toProtocol && !_isAllowed(to)) return false;
+        bool fromProtocol = from == address(0) || from == token || from == vault;
+        return fromProtocol || _isAllowed(from);
+    }
+
+    /// @notice Whether `account` holds an unexpired entry and is not frozen.
+    function isAllowed(address account) external view returns (bool) {
+        return _isAllowed(account) && !_entries[account].frozen;
+    }
+
+    /// @notice `account`'s entry: expiry (zero if none) and whether it is frozen.
+    function entry(address account) external view returns (uint64 expiry, bool frozen) {
+        Entry memory e = _entries[account];
+        return (e.expiry, e.frozen);
+    }
+
+    /// @notice The factory holding the roles.
+    function factory() public view returns (address) {
+        return address(uint160(uint256(CloneArgs.word(0))));
+    }
+
+    /// @notice The cluster this policy guards.
+    function clusterId() public view returns (uint256) {
+        return uint256(CloneArgs.word(1));
+    }
+
+    function _setFrozen(address account, bool frozen) private {
+        if (account == address(0)) revert ZeroAddress();
+        _checkNotProtocol(account);
+        if (_entries[account].frozen == frozen) revert FreezeUnchanged(account, frozen);
+        _entries[account].frozen = frozen;
+        emit FreezeUpdated(account, frozen, msg.sender);
+    }
+
+    function _isAllowed(address account) private view returns (bool) {
+        return _entries[account].expiry > block.timestamp;
+    }
+
+    function _checkNotProtocol(address account) private view {
+        (address token, address vault) = _protocolAccounts();
+        if (account == token || account == vault) revert ProtocolAccount(account);
+    }
+
+    function _protocolAccounts() private view returns (address token, address vault) {
+        return (address(uint160(uint256(CloneArgs.word(2)))), address(uint160(uint256(CloneArgs.word(3)))));
+    }
+
+    function _onlyOperatorOrAdmin() private view {
+        if (!_isOperatorOrAdmin(_roles())) revert Unauthorized(msg.sender);
+    }
+
+    function _isOperatorOrAdmin(IClusterRoles roles) private view returns (bool) {
+        return msg.sender == roles.operatorOf(clusterId()) || roles.isProtocolAdmin(msg.sender);
+    }
+
+    function _roles() private view returns (IClusterRoles) {
+        return IClusterRoles(factory());
+    }
+}
