@@ -93,12 +93,12 @@ contract AllowlistPolicy is ITransferPolicy {
 
     /// @notice The factory holding the roles.
     function factory() public view returns (address) {
-        return address(uint160(uint256(CloneArgs.word(0))));
+        return CloneArgs.addressAt(0);
     }
 
     /// @notice The cluster this policy guards.
     function clusterId() public view returns (uint256) {
-        return uint256(CloneArgs.word(1));
+        return CloneArgs.uintAt(1);
     }
 
     function _setFrozen(address account, bool frozen) private {
@@ -119,7 +119,7 @@ contract AllowlistPolicy is ITransferPolicy {
     }
 
     function _protocolAccounts() private view returns (address token, address vault) {
-        return (address(uint160(uint256(CloneArgs.word(2)))), address(uint160(uint256(CloneArgs.word(3)))));
+        return (CloneArgs.addressAt(2), CloneArgs.addressAt(3));
     }
 
     function _onlyOperatorOrAdmin() private view {

@@ -218,7 +218,7 @@ contract ClusterShareToken is
         if (duration == 0) revert ZeroDuration();
         uint256 accScale = _accumulatorScale();
         Supply memory supply = _supply;
-        PackedStream s = _checkpointGlobal(supply, supply.eligible, accScale);
+        PackedStream s = _checkpointGlobal(_stream, supply, supply.eligible, accScale);
         uint256 scaledCarried = _scaledUndistributed;
         if (block.timestamp < s.periodFinish()) {
             scaledCarried += supply.scaledRate * (s.periodFinish() - block.timestamp);
@@ -331,7 +331,7 @@ contract ClusterShareToken is
         uint256 balance = a.balance();
         uint256 eligible = excluded ? supply.eligible - balance : supply.eligible + balance;
         uint256 accScale = _accumulatorScale();
-        PackedStream s = _checkpointGlobal(supply, eligible, accScale);
+        PackedStream s = _checkpointGlobal(_stream, supply, eligible, accScale);
         uint256 accumulator = s.rewardPerToken();
         if (excluded) {
             uint256 spilled = _spill(account, StreamMath.scaledEarned(balance, a.paid(), accumulator), accScale);
@@ -382,17 +382,17 @@ contract ClusterShareToken is
 
     /// @notice The stablecoin the yield is paid in.
     function stablecoin() public view returns (address) {
-        return address(uint160(uint256(CloneArgs.word(0))));
+        return CloneArgs.addressAt(0);
     }
 
     /// @notice The factory that launched this cluster and holds its roles.
     function factory() public view returns (address) {
-        return address(uint160(uint256(CloneArgs.word(2))));
+        return CloneArgs.addressAt(2);
     }
 
     /// @notice The cluster's id in the factory's registry.
     function clusterId() public view returns (uint256) {
-        return uint256(CloneArgs.word(3));
+        return CloneArgs.uintAt(3);
     }
 
     /// @notice The cluster's revenue vault, the only address that can start a stream.
@@ -428,10 +428,7 @@ contract ClusterShareToken is
         }
 
         if (eligible != supply.eligible) {
-            (PackedStream moved, uint256 scaledUnstreamed) =
-                s.checkpoint(block.timestamp, supply.scaledRate, eligible, _accumulatorScale());
-            if (scaledUnstreamed > 0) _scaledUndistributed += scaledUnstreamed;
-            _stream = moved;
+            _stream = _checkpointGlobal(s, supply, eligible, _accumulatorScale());
             _supply.eligible = uint96(eligible);
         }
         emit Transfer(from, to, value);
@@ -446,16 +443,21 @@ contract ClusterShareToken is
         unchecked {
             newBalance = balance - value;
         }
-        earning = !a.isExcluded();
-        _accounts[account] = earning ? _reCheckpoint(account, a, newBalance, down, up)
-            : PackedAccountLib.pack(newBalance, a.paid(), a.flags());
+        return _setBalance(account, a, newBalance, down, up);
     }
 
     /// @dev Gives `value` to `account`; returns whether the account earns (so eligible supply grows).
     function _credit(address account, uint256 value, uint256 down, uint256 up) private returns (bool earning) {
         PackedAccount a = _accounts[account];
         // Cannot overflow: every balance is bounded by the total supply, capped at 2^96 - 1 on mint.
-        uint256 newBalance = a.balance() + value;
+        return _setBalance(account, a, a.balance() + value, down, up);
+    }
+
+    /// @dev Stores `newBalance` for `account`, re-checkpointing it if it earns; returns whether it earns.
+    function _setBalance(address account, PackedAccount a, uint256 newBalance, uint256 down, uint256 up)
+        private
+        returns (bool earning)
+    {
         earning = !a.isExcluded();
         _accounts[account] = earning ? _reCheckpoint(account, a, newBalance, down, up)
             : PackedAccountLib.pack(newBalance, a.paid(), a.flags());
@@ -483,20 +485,20 @@ contract ClusterShareToken is
         return HAS_ACCRUED;
     }
 
-    /// @dev The stream brought to now (the caller stores it) with `eligible` shares earning from now on; the
+    /// @dev Stream `s` brought to now (the caller stores it) with `eligible` shares earning from now on; the
     ///      reward of stopped seconds is carried.
-    function _checkpointGlobal(Supply memory supply, uint256 eligible, uint256 accScale)
+    function _checkpointGlobal(PackedStream s, Supply memory supply, uint256 eligible, uint256 accScale)
         private
         returns (PackedStream moved)
     {
         uint256 scaledUnstreamed;
-        (moved, scaledUnstreamed) = _stream.checkpoint(block.timestamp, supply.scaledRate, eligible, accScale);
+        (moved, scaledUnstreamed) = s.checkpoint(block.timestamp, supply.scaledRate, eligible, accScale);
         if (scaledUnstreamed > 0) _scaledUndistributed += scaledUnstreamed;
     }
 
     /// @dev StreamMath.scale(stablecoin decimals), from the clone's immutable args.
     function _accumulatorScale() private view returns (uint256) {
-        return uint256(CloneArgs.word(1));
+        return CloneArgs.uintAt(1);
     }
 
     /// @dev The stablecoin and the accumulator scale, read together for a claim.

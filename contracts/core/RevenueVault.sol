@@ -213,7 +213,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @notice The stablecoin rent is paid in.
     function stablecoin() public view returns (address) {
-        return address(uint160(uint256(CloneArgs.word(0))));
+        return CloneArgs.addressAt(0);
     }
 
     /// @notice The cluster's share token.
@@ -223,7 +223,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @notice The cluster's id in the factory's registry.
     function clusterId() public view returns (uint256) {
-        return uint256(CloneArgs.word(3));
+        return CloneArgs.uintAt(3);
     }
 
     /// @dev How one epoch's release is split.
@@ -305,10 +305,10 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     function _shareToken() private view returns (IShareToken) {
-        return IShareToken(address(uint160(uint256(CloneArgs.word(1)))));
+        return IShareToken(CloneArgs.addressAt(1));
     }
 
     function _roles() private view returns (IClusterRoles) {
-        return IClusterRoles(address(uint160(uint256(CloneArgs.word(2)))));
+        return IClusterRoles(CloneArgs.addressAt(2));
     }
 }

@@ -17,6 +17,16 @@ library CloneArgs {
         }
     }
 
+    /// @notice The `index`-th clone argument, ABI-encoded as an address.
+    function addressAt(uint256 index) internal view returns (address) {
+        return address(uint160(uint256(word(index))));
+    }
+
+    /// @notice The `index`-th clone argument, ABI-encoded as a uint256.
+    function uintAt(uint256 index) internal view returns (uint256) {
+        return uint256(word(index));
+    }
+
     /// @notice The first two words of the clone arguments, in one copy.
     function firstTwoWords() internal view returns (bytes32 first, bytes32 second) {
         assembly ("memory-safe") {
