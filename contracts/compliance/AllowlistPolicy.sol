@@ -9,14 +9,14 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 /// @notice A cluster's optional compliance rule: shares may only be held by allowlisted accounts whose entry has not
 ///         expired, and a frozen account can neither send nor receive. Wallets and DEX front ends ask `canTransfer`.
 /// @dev Decisions, made on purpose rather than by accident:
-///      - The cluster's own contracts (share token, revenue vault) need no entry and cannot be frozen, so escrow,
-///        redemption and fee flows never depend on a compliance officer's bookkeeping. Their counterparty is still
-///        checked: the protocol cannot be used to route shares to someone who could not receive them directly.
-///      - A mint needs an allowed receiver. A burn needs a sender that is not frozen (a frozen account's shares
-///        stay where they are, refunds and redemptions included), but not an unexpired entry: an investor whose
-///        entry lapsed can still exit through the protocol.
+///      - The cluster's own contracts (share token, revenue vault, redemption queue) need no entry and cannot be
+///        frozen, so escrow, redemption and fee flows never depend on a compliance officer's bookkeeping. Their
+///        counterparty is still checked: the protocol cannot route shares to someone who could not receive them.
+///      - A mint needs an allowed receiver. The two exits, a burn (refund) and a redemption request (into the
+///        queue's escrow), need a sender that is not frozen (a frozen account's shares stay where they are) but
+///        not an unexpired entry: an investor whose entry lapsed can still leave through the protocol.
 ///      - A DEX pool is an ordinary account here: it must be allowlisted to hold shares.
-///      EIP-1167 clone; immutable args `abi.encode(factory, clusterId, shareToken, revenueVault)`.
+///      EIP-1167 clone; immutable args `abi.encode(factory, clusterId, shareToken, revenueVault, redemptionQueue)`.
 contract AllowlistPolicy is ITransferPolicy {
     /// @dev One account's standing. `expiry` is a timestamp; zero means not allowlisted.
     struct Entry {
@@ -70,13 +70,13 @@ contract AllowlistPolicy is ITransferPolicy {
     /// @inheritdoc ITransferPolicy
     /// @dev address(0) stands for a mint (`from`) or a burn (`to`).
     function canTransfer(address from, address to, uint256) external view returns (bool) {
-        (address token, address vault) = _protocolAccounts();
+        (address token, address vault, address queue) = _protocolAccounts();
         if (from != address(0) && _entries[from].frozen) return false;
-        if (to == address(0)) return true; // burn: see the contract's notes
+        if (to == address(0) || to == queue) return true; // the exits: see the contract's notes
         if (_entries[to].frozen) return false;
         bool toProtocol = to == token || to == vault;
         if (!toProtocol && !_isAllowed(to)) return false;
-        bool fromProtocol = from == address(0) || from == token || from == vault;
+        bool fromProtocol = from == address(0) || from == token || from == vault || from == queue;
         return fromProtocol || _isAllowed(from);
     }
 
@@ -114,12 +114,12 @@ contract AllowlistPolicy is ITransferPolicy {
     }
 
     function _checkNotProtocol(address account) private view {
-        (address token, address vault) = _protocolAccounts();
-        if (account == token || account == vault) revert ProtocolAccount(account);
+        (address token, address vault, address queue) = _protocolAccounts();
+        if (account == token || account == vault || account == queue) revert ProtocolAccount(account);
     }
 
-    function _protocolAccounts() private view returns (address token, address vault) {
-        return (CloneArgs.addressAt(2), CloneArgs.addressAt(3));
+    function _protocolAccounts() private view returns (address token, address vault, address queue) {
+        return (CloneArgs.addressAt(2), CloneArgs.addressAt(3), CloneArgs.addressAt(4));
     }
 
     function _onlyOperatorOrAdmin() private view {

@@ -7,12 +7,17 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {StreamMath} from "../libraries/StreamMath.sol";
+import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
 import {ClusterShareToken} from "./ClusterShareToken.sol";
 import {RevenueVault} from "./RevenueVault.sol";
+import {ClusterOffering} from "../offering/ClusterOffering.sol";
+import {RedemptionQueue} from "../redemption/RedemptionQueue.sol";
+import {NavOracle} from "../oracles/NavOracle.sol";
 
 /// @title ClusterFactory
-/// @notice Launches a GPU cluster in one transaction (share token and revenue vault as EIP-1167 clones of fixed
-///         implementations, wired and initialised), keeps the registry of clusters and their metadata, and is the
+/// @notice Launches a GPU cluster in one transaction (share token, revenue vault, offering, redemption queue, NAV
+///         oracle and, when asked for, an allowlist policy, all EIP-1167 clones of fixed implementations, wired and
+///         initialised), keeps the registry of clusters and their metadata, and is the
 ///         single source of roles: protocol admin (DEFAULT_ADMIN_ROLE), guardian, and per cluster operator and keeper.
 /// @dev Implementations cannot be upgraded under a launched cluster; the admin may only point future launches at
 ///      new implementations.
@@ -39,14 +44,37 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         uint16 operatorFeeBps;
         uint16 reserveBps;
         address keeper;
-        address initialHolder;
+        address initialHolder; // only without a raise: shares for hardware the operator already owns
         uint256 initialShares;
+        ClusterOffering.InitParams offering; // hardCap zero: no raise, the cluster is active at launch
+        NavOracle.InitParams nav; // nav.hardwareCost must be set exactly when there is no raise
+        uint16 redemptionFeeBps;
+        bool withAllowlist;
+    }
+
+    /// @notice The contracts of one cluster (policy is address(0) without an allowlist).
+    struct ClusterContracts {
+        ClusterShareToken token;
+        RevenueVault vault;
+        ClusterOffering offering;
+        RedemptionQueue redemptionQueue;
+        NavOracle navOracle;
+        address policy;
+    }
+
+    /// @notice The implementations launches clone.
+    struct Implementations {
+        address shareToken;
+        address revenueVault;
+        address offering;
+        address redemptionQueue;
+        address navOracle;
+        address allowlistPolicy;
     }
 
     /// @notice A registry entry.
     struct Cluster {
-        ClusterShareToken token;
-        RevenueVault vault;
+        ClusterContracts contracts;
         address operator;
         address pendingOperator;
         address keeper;
@@ -60,10 +88,7 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         bytes32 metadataHash;
     }
 
-    /// @notice The implementation the next launch clones for the share token.
-    address public shareTokenImplementation;
-    /// @notice The implementation the next launch clones for the revenue vault.
-    address public revenueVaultImplementation;
+    Implementations private _implementations;
 
     address private _protocolFeeRecipient;
     uint16 private _protocolFeeBps;
@@ -76,7 +101,7 @@ contract ClusterFactory is AccessControl, IClusterRoles {
 
     /// @notice Cluster `clusterId` was launched. Carries every launch parameter so an indexer needs no calls.
     event ClusterLaunched(
-        uint256 indexed clusterId, address indexed operator, address token, address vault, LaunchParams params
+        uint256 indexed clusterId, address indexed operator, ClusterContracts contracts, LaunchParams params
     );
     /// @notice The operator published new metadata for the cluster.
     event MetadataUpdated(uint256 indexed clusterId, string metadataURI, bytes32 metadataHash);
@@ -91,7 +116,7 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     /// @notice The protocol fee changed.
     event ProtocolFeeSet(address indexed recipient, uint16 bps);
     /// @notice Future launches use these implementations.
-    event ImplementationsSet(address shareToken, address revenueVault);
+    event ImplementationsSet(Implementations implementations);
     /// @notice The L2 sequencer uptime feed changed (address(0) = L1, no check).
     event SequencerUptimeFeedSet(address indexed feed, uint32 gracePeriod);
 
@@ -107,58 +132,67 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     error UnsupportedStablecoin(address stablecoin);
     /// @notice An implementation must be a deployed contract.
     error NotAContract(address implementation);
+    /// @notice Launch parameters contradict each other (`name` says which).
+    error InconsistentLaunch(string name);
     /// @notice Utilisation is a fraction in basis points and cannot exceed 100 %.
     error InvalidMetrics(uint32 activeGpus, uint16 utilizationBps);
 
     /// @param admin Protocol admin (a multisig or timelock); also granted the guardian role.
     constructor(
         address admin,
-        address shareTokenImpl,
-        address revenueVaultImpl,
+        Implementations memory implementations_,
         address protocolFeeRecipient,
         uint16 protocolFeeBps
     ) {
         if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(GUARDIAN_ROLE, admin);
-        _setImplementations(shareTokenImpl, revenueVaultImpl);
+        _setImplementations(implementations_);
         _setProtocolFee(protocolFeeRecipient, protocolFeeBps);
     }
 
     // ---------------------------------------------------------------- launch
 
-    /// @notice Launches a cluster operated by the caller: clones and wires its share token and revenue vault.
-    /// @return clusterId The registry id. @return token The share token. @return vault The revenue vault.
-    function launch(LaunchParams calldata params)
-        external
-        returns (uint256 clusterId, ClusterShareToken token, RevenueVault vault)
-    {
+    /// @notice Launches a cluster operated by the caller: clones, wires and initialises all of its contracts.
+    /// @return clusterId The registry id.
+    /// @return c The cluster's contracts.
+    function launch(LaunchParams calldata params) external returns (uint256 clusterId, ClusterContracts memory c) {
         uint8 stableDecimals = _checkStablecoin(params.stablecoin);
+        bool raising = params.offering.hardCap > 0;
+        if (raising && params.initialShares > 0) revert InconsistentLaunch("initialShares");
+        if (raising != (params.nav.hardwareCost == 0)) revert InconsistentLaunch("hardwareCost");
         clusterId = _clusters.length;
-        token = ClusterShareToken(
-            Clones.cloneWithImmutableArgs(
-                shareTokenImplementation,
-                abi.encode(params.stablecoin, StreamMath.scale(stableDecimals), this, clusterId)
-            )
-        );
-        vault = RevenueVault(
-            Clones.cloneWithImmutableArgs(
-                revenueVaultImplementation, abi.encode(params.stablecoin, token, this, clusterId)
-            )
-        );
-        _register(clusterId, token, vault, params);
-        vault.initialize(
+        c = _cloneAll(clusterId, params, stableDecimals);
+        _register(clusterId, c, params);
+        c.vault.initialize(
             RevenueVault.InitParams({
                 revenueFeed: params.revenueFeed,
                 revenueHeartbeat: params.revenueHeartbeat,
                 epochLength: params.epochLength,
                 operatorFeeBps: params.operatorFeeBps,
                 reserveBps: params.reserveBps,
-                maxRevenuePerEpoch: params.maxRevenuePerEpoch
+                maxRevenuePerEpoch: params.maxRevenuePerEpoch,
+                offering: address(c.offering),
+                redemptionQueue: address(c.redemptionQueue)
             })
         );
-        token.initialize(params.name, params.symbol, address(vault), params.initialHolder, params.initialShares);
-        emit ClusterLaunched(clusterId, msg.sender, address(token), address(vault), params);
+        c.navOracle.initialize(params.nav, address(c.offering));
+        c.redemptionQueue.initialize(params.redemptionFeeBps, params.nav.navHeartbeat);
+        c.offering.initialize(params.nav.navHeartbeat);
+        c.token.initialize(
+            params.name,
+            params.symbol,
+            ClusterShareToken.Wiring({
+                vault: address(c.vault),
+                offering: address(c.offering),
+                redemptionQueue: address(c.redemptionQueue),
+                policy: ITransferPolicy(c.policy)
+            }),
+            params.initialHolder,
+            params.initialShares,
+            raising
+        );
+        emit ClusterLaunched(clusterId, msg.sender, c, params);
     }
 
     // ---------------------------------------------------------------- registry
@@ -241,8 +275,13 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     }
 
     /// @notice Points future launches at new implementations; launched clusters keep theirs. Protocol admin only.
-    function setImplementations(address shareTokenImpl, address revenueVaultImpl) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setImplementations(shareTokenImpl, revenueVaultImpl);
+    function setImplementations(Implementations calldata implementations_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setImplementations(implementations_);
+    }
+
+    /// @notice The implementations the next launch clones.
+    function implementations() external view returns (Implementations memory) {
+        return _implementations;
     }
 
     /// @notice Sets the L2 sequencer uptime feed and grace period (address(0) on L1). Protocol admin only.
@@ -281,12 +320,42 @@ contract ClusterFactory is AccessControl, IClusterRoles {
 
     // ---------------------------------------------------------------- internals
 
-    function _register(uint256 clusterId, ClusterShareToken token, RevenueVault vault, LaunchParams calldata params)
+    /// @dev The clones, each with its immutable args; the first argument words are shared on purpose so every
+    ///      cluster contract reads its stablecoin, share token, factory and cluster id the same way.
+    function _cloneAll(uint256 clusterId, LaunchParams calldata params, uint8 stableDecimals)
         private
+        returns (ClusterContracts memory c)
     {
+        Implementations memory impl = _implementations;
+        address stable = params.stablecoin;
+        c.token = ClusterShareToken(
+            Clones.cloneWithImmutableArgs(
+                impl.shareToken, abi.encode(stable, StreamMath.scale(stableDecimals), this, clusterId)
+            )
+        );
+        c.vault = RevenueVault(
+            Clones.cloneWithImmutableArgs(impl.revenueVault, abi.encode(stable, c.token, this, clusterId))
+        );
+        c.navOracle = NavOracle(
+            Clones.cloneWithImmutableArgs(impl.navOracle, abi.encode(stable, c.token, this, clusterId, c.vault))
+        );
+        bytes memory marketArgs = abi.encode(stable, c.token, this, clusterId, c.vault, c.navOracle);
+        c.redemptionQueue = RedemptionQueue(Clones.cloneWithImmutableArgs(impl.redemptionQueue, marketArgs));
+        c.offering = ClusterOffering(
+            Clones.cloneWithImmutableArgs(
+                impl.offering, ClusterOffering(impl.offering).cloneArgs(marketArgs, params.offering)
+            )
+        );
+        if (params.withAllowlist) {
+            c.policy = Clones.cloneWithImmutableArgs(
+                impl.allowlistPolicy, abi.encode(this, clusterId, c.token, c.vault, c.redemptionQueue)
+            );
+        }
+    }
+
+    function _register(uint256 clusterId, ClusterContracts memory contracts, LaunchParams calldata params) private {
         Cluster storage c = _clusters.push();
-        c.token = token;
-        c.vault = vault;
+        c.contracts = contracts;
         c.operator = msg.sender;
         c.keeper = params.keeper;
         c.stablecoin = params.stablecoin;
@@ -297,7 +366,7 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         c.region = params.region;
         c.metadataURI = params.metadataURI;
         c.metadataHash = params.metadataHash;
-        _idPlusOneOf[address(token)] = clusterId + 1;
+        _idPlusOneOf[address(contracts.token)] = clusterId + 1;
     }
 
     function _checkStablecoin(address stablecoin) private view returns (uint8 stableDecimals) {
@@ -314,12 +383,15 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         emit ProtocolFeeSet(recipient, bps);
     }
 
-    function _setImplementations(address shareTokenImpl, address revenueVaultImpl) private {
-        if (shareTokenImpl.code.length == 0) revert NotAContract(shareTokenImpl);
-        if (revenueVaultImpl.code.length == 0) revert NotAContract(revenueVaultImpl);
-        shareTokenImplementation = shareTokenImpl;
-        revenueVaultImplementation = revenueVaultImpl;
-        emit ImplementationsSet(shareTokenImpl, revenueVaultImpl);
+    function _setImplementations(Implementations memory impl) private {
+        address[6] memory all = [
+            impl.shareToken, impl.revenueVault, impl.offering, impl.redemptionQueue, impl.navOracle, impl.allowlistPolicy
+        ];
+        for (uint256 i = 0; i < all.length; ++i) {
+            if (all[i].code.length == 0) revert NotAContract(all[i]);
+        }
+        _implementations = impl;
+        emit ImplementationsSet(impl);
     }
 
     function _cluster(uint256 clusterId) private view returns (Cluster storage) {

@@ -41,20 +41,36 @@ contract ClusterShareToken is
     ///      changes. A claim does not need it.
     struct Supply {
         uint96 eligible;
-        uint144 scaledRate; // stablecoin units per second times StreamMath.RATE_SCALE
+        uint136 scaledRate; // stablecoin units per second times StreamMath.RATE_SCALE
         bool paused;
         bool policyEnabled;
+        bool locked; // until the offering succeeds, shares can only be minted (bought) and burned (refunded)
+    }
+
+    /// @notice The cluster contracts a share token works with, wired once at launch.
+    struct Wiring {
+        address vault; // starts streams
+        address offering; // mints, refunds (burns), unlocks
+        address redemptionQueue; // escrows requested shares, burns filled ones
+        ITransferPolicy policy; // optional compliance rule, address(0) for none
     }
 
     uint256 private constant EXCLUDED = PackedAccountLib.EXCLUDED;
     uint256 private constant HAS_ACCRUED = PackedAccountLib.HAS_ACCRUED;
+    uint256 private constant ESCROW = PackedAccountLib.ESCROW;
 
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
+    /// @dev Total supply and the only minter, one slot: every mint and burn reads both.
+    struct Issuance {
+        uint96 totalSupply;
+        address offering; // mints, refunds (burns), unlocks
+    }
+
     PackedStream private _stream;
     Supply private _supply;
-    uint256 private _totalSupply;
+    Issuance private _issuance;
     /// @dev Reward that could not stream yet (no eligible supply, rate truncation), times RATE_SCALE; it joins
     ///      the next period.
     uint256 private _scaledUndistributed;
@@ -66,6 +82,7 @@ contract ClusterShareToken is
     string private _symbol;
     address private _vault;
     ITransferPolicy private _policy;
+    address private _redemptionQueue;
 
     /// @notice A new stream period started with `amount` fresh reward (plus whatever was carried).
     event RewardNotified(uint256 amount, uint256 carried, uint256 ratePerSecond, uint256 periodFinish);
@@ -79,6 +96,8 @@ contract ClusterShareToken is
     event Paused(address account);
     /// @notice The guardian lifted the pause.
     event Unpaused(address account);
+    /// @notice The offering succeeded: shares move freely from now on.
+    event Unlocked();
 
     /// @notice The guardian paused the cluster.
     error EnforcedPause();
@@ -98,6 +117,8 @@ contract ClusterShareToken is
     error ExclusionUnchanged(address account, bool excluded);
     /// @notice Protocol contracts of the cluster are always excluded.
     error ProtocolAccount(address account);
+    /// @notice Shares cannot move until the offering succeeds (only purchases and refunds).
+    error SharesLocked();
     /// @notice A stream needs a positive duration.
     error ZeroDuration();
     /// @notice The reward would overflow the accumulator.
@@ -114,24 +135,34 @@ contract ClusterShareToken is
     }
 
     /// @notice Wires a fresh clone. Called once by the factory in the launch transaction.
-    /// @param name_ ERC-20 name. @param symbol_ ERC-20 symbol. @param vault_ The cluster's revenue vault.
-    /// @param initialHolder Receives `initialShares` (the offering takes over issuance in later launches).
+    /// @param name_ ERC-20 name.
+    /// @param symbol_ ERC-20 symbol.
+    /// @param wiring The cluster's other contracts.
+    /// @param initialHolder Receives `initialShares`: hardware the operator already owns, when there is no raise.
+    /// @param locked_ Whether shares stay locked until the offering succeeds.
     function initialize(
         string calldata name_,
         string calldata symbol_,
-        address vault_,
+        Wiring calldata wiring,
         address initialHolder,
-        uint256 initialShares
+        uint256 initialShares,
+        bool locked_
     ) external initializer {
-        if (vault_ == address(0)) revert ZeroAddress();
+        if (wiring.vault == address(0) || wiring.offering == address(0) || wiring.redemptionQueue == address(0)) {
+            revert ZeroAddress();
+        }
         _name = name_;
         _symbol = symbol_;
-        _vault = vault_;
-        _accounts[address(this)] = PackedAccountLib.pack(0, 0, EXCLUDED);
-        _accounts[vault_] = PackedAccountLib.pack(0, 0, EXCLUDED);
-        emit ExclusionSet(address(this), true);
-        emit ExclusionSet(vault_, true);
+        _vault = wiring.vault;
+        _issuance.offering = wiring.offering;
+        _redemptionQueue = wiring.redemptionQueue;
+        _excludeAtLaunch(address(this), EXCLUDED);
+        _excludeAtLaunch(wiring.vault, EXCLUDED);
+        _excludeAtLaunch(wiring.redemptionQueue, EXCLUDED | ESCROW);
+        _supply.locked = locked_;
         if (initialShares > 0) _update(address(0), initialHolder, initialShares);
+        // After the initial mint: the operator's own stake exists before anyone could allowlist it.
+        if (address(wiring.policy) != address(0)) _setPolicy(wiring.policy);
     }
 
     // ---------------------------------------------------------------- ERC-20
@@ -153,7 +184,7 @@ contract ClusterShareToken is
 
     /// @inheritdoc IERC20
     function totalSupply() external view returns (uint256) {
-        return _totalSupply;
+        return _issuance.totalSupply;
     }
 
     /// @inheritdoc IERC20
@@ -210,6 +241,46 @@ contract ClusterShareToken is
         return _domainSeparatorV4();
     }
 
+    // ---------------------------------------------------------------- issuance and escrow
+
+    /// @notice Mints `shares` to `to` for a purchase. Offering only.
+    function mint(address to, uint256 shares) external {
+        if (msg.sender != _issuance.offering) revert Unauthorized(msg.sender);
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _update(address(0), to, shares);
+    }
+
+    /// @notice Burns `shares` of `from`: a refunded purchase (offering) or filled redemptions held in escrow
+    ///         (redemption queue, its own balance only).
+    function burn(address from, uint256 shares) external {
+        if (msg.sender != _issuance.offering && (msg.sender != from || !_accounts[from].isEscrow())) {
+            revert Unauthorized(msg.sender);
+        }
+        _update(from, address(0), shares);
+    }
+
+    /// @notice Moves `shares` of `owner` into the redemption escrow. Redemption queue only; the queue checks that
+    ///         the caller is the owner or an operator the owner approved (ERC-7540), so no allowance is spent.
+    function moveToEscrow(address owner, uint256 shares) external {
+        if (!_accounts[msg.sender].isEscrow()) revert Unauthorized(msg.sender);
+        _update(owner, msg.sender, shares);
+    }
+
+    /// @notice Lets shares move freely once the offering has succeeded. Offering only.
+    /// @dev While locked no stream can exist and nothing excluded holds shares, so eligible supply is the total
+    ///      supply; it is stored from here on.
+    function unlock() external {
+        if (msg.sender != _issuance.offering) revert Unauthorized(msg.sender);
+        _supply.locked = false;
+        _supply.eligible = _issuance.totalSupply;
+        emit Unlocked();
+    }
+
+    /// @notice Whether shares are still locked by a raise that has not succeeded.
+    function locked() external view returns (bool) {
+        return _supply.locked;
+    }
+
     // ---------------------------------------------------------------- yield
 
     /// @inheritdoc IShareToken
@@ -230,7 +301,7 @@ contract ClusterShareToken is
         uint256 scaledRate = scaledTotal / duration;
         uint256 finish = SafeCast.toUint32(block.timestamp + duration);
         _scaledUndistributed = scaledTotal - scaledRate * duration;
-        _supply.scaledRate = SafeCast.toUint144(scaledRate);
+        _supply.scaledRate = SafeCast.toUint136(scaledRate);
         _stream = StreamMath.packStream(
             s.rewardPerToken(),
             StreamMath.gainToFinish(scaledRate, duration, supply.eligible, accScale),
@@ -282,7 +353,8 @@ contract ClusterShareToken is
 
     /// @inheritdoc IShareToken
     function eligibleSupply() external view returns (uint256) {
-        return _supply.eligible;
+        Supply memory supply = _supply;
+        return supply.locked ? _issuance.totalSupply : supply.eligible;
     }
 
     /// @notice The accumulator now, in 1e-18 stablecoin per share (see StreamMath).
@@ -311,6 +383,17 @@ contract ClusterShareToken is
         return _scaledUndistributed;
     }
 
+    /// @notice Stablecoin the token holds that no holder has earned yet: the rest of the current period, plus
+    ///         what was carried. It belongs to whoever holds shares while it streams, so it counts in NAV.
+    function unstreamed() external view returns (uint256) {
+        Supply memory supply = _supply;
+        (, uint256 scaledStopped) =
+            _stream.checkpoint(block.timestamp, supply.scaledRate, supply.eligible, _accumulatorScale());
+        uint256 finish = _stream.periodFinish();
+        uint256 scaledAhead = block.timestamp < finish ? supply.scaledRate * (finish - block.timestamp) : 0;
+        return (_scaledUndistributed + scaledStopped + scaledAhead) / StreamMath.RATE_SCALE;
+    }
+
     /// @notice Whether `account` is excluded from yield.
     function isExcluded(address account) external view returns (bool) {
         return _accounts[account].isExcluded();
@@ -323,7 +406,10 @@ contract ClusterShareToken is
     /// @dev Operator or protocol admin. Only contracts can be excluded, so nobody can switch off a person's yield.
     function setExcluded(address account, bool excluded) external {
         _onlyOperatorOrAdmin();
-        if (account == address(this) || account == _vault) revert ProtocolAccount(account);
+        if (_supply.locked) revert SharesLocked();
+        if (account == address(this) || account == _vault || account == _redemptionQueue) {
+            revert ProtocolAccount(account);
+        }
         if (account.code.length == 0) revert NotAContract(account);
         PackedAccount a = _accounts[account];
         if (a.isExcluded() == excluded) revert ExclusionUnchanged(account, excluded);
@@ -349,9 +435,7 @@ contract ClusterShareToken is
     /// @dev Cluster operator only.
     function setTransferPolicy(ITransferPolicy policy) external {
         if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
-        _policy = policy;
-        _supply.policyEnabled = address(policy) != address(0);
-        emit TransferPolicySet(address(policy));
+        _setPolicy(policy);
     }
 
     /// @notice The transfer policy, or address(0) when none is set.
@@ -400,6 +484,16 @@ contract ClusterShareToken is
         return _vault;
     }
 
+    /// @notice The cluster's offering, the only address that can mint.
+    function offering() external view returns (address) {
+        return _issuance.offering;
+    }
+
+    /// @notice The cluster's redemption queue, which holds requested shares in escrow.
+    function redemptionQueue() external view returns (address) {
+        return _redemptionQueue;
+    }
+
     // ---------------------------------------------------------------- internals
 
     /// @dev Moves shares and keeps every touched account's earnings exact. Writes the global stream only when
@@ -410,19 +504,18 @@ contract ClusterShareToken is
         if (supply.policyEnabled && !_policy.canTransfer(from, to, value)) {
             revert TransferNotAllowed(from, to, value);
         }
+        if (supply.locked) return _updateLocked(from, to, value);
         PackedStream s = _stream;
         (uint256 down, uint256 up) = s.rewardPerTokenAt(block.timestamp);
 
         uint256 eligible = supply.eligible;
         if (from == address(0)) {
-            uint256 newSupply = _totalSupply + value;
-            if (newSupply > type(uint96).max) revert SupplyCapExceeded(newSupply);
-            _totalSupply = newSupply;
+            _addToSupply(value);
         } else if (_debit(from, value, down, up)) {
             eligible -= value;
         }
         if (to == address(0)) {
-            _totalSupply -= value;
+            _issuance.totalSupply -= uint96(value);
         } else if (_credit(to, value, down, up)) {
             eligible += value;
         }
@@ -432,6 +525,34 @@ contract ClusterShareToken is
             _supply.eligible = uint96(eligible);
         }
         emit Transfer(from, to, value);
+    }
+
+    /// @dev `_update` while the raise runs: only purchases (mints) and refunds (burns). No stream exists yet and no
+    ///      excluded account may receive shares, so no checkpoint is needed and eligible supply is the total supply
+    ///      (stored at `unlock`): a purchase costs what a plain mint costs.
+    function _updateLocked(address from, address to, uint256 value) private {
+        if (from == address(0)) {
+            PackedAccount a = _accounts[to];
+            if (a.isExcluded()) revert SharesLocked();
+            _addToSupply(value);
+            // Cannot overflow: bounded by the total supply, capped at 2^96 - 1.
+            _accounts[to] = PackedAccountLib.pack(a.balance() + value, 0, a.flags());
+        } else if (to == address(0)) {
+            PackedAccount a = _accounts[from];
+            uint256 balance = a.balance();
+            if (balance < value) revert ERC20InsufficientBalance(from, balance, value);
+            _accounts[from] = PackedAccountLib.pack(balance - value, 0, a.flags());
+            _issuance.totalSupply -= uint96(value);
+        } else {
+            revert SharesLocked();
+        }
+        emit Transfer(from, to, value);
+    }
+
+    function _addToSupply(uint256 value) private {
+        uint256 newSupply = _issuance.totalSupply + value;
+        if (newSupply > type(uint96).max) revert SupplyCapExceeded(newSupply);
+        _issuance.totalSupply = uint96(newSupply);
     }
 
     /// @dev Takes `value` from `account`; returns whether the account earns (so eligible supply shrinks).
@@ -449,6 +570,8 @@ contract ClusterShareToken is
     /// @dev Gives `value` to `account`; returns whether the account earns (so eligible supply grows).
     function _credit(address account, uint256 value, uint256 down, uint256 up) private returns (bool earning) {
         PackedAccount a = _accounts[account];
+        // Shares enter the redemption escrow only as requests, so its balance is exactly what is pending.
+        if (a.isEscrow() && msg.sender != account) revert ERC20InvalidReceiver(account);
         // Cannot overflow: every balance is bounded by the total supply, capped at 2^96 - 1 on mint.
         return _setBalance(account, a, a.balance() + value, down, up);
     }
@@ -505,6 +628,17 @@ contract ClusterShareToken is
     function _payoutArgs() private view returns (address stable, uint256 accScale) {
         (bytes32 first, bytes32 second) = CloneArgs.firstTwoWords();
         return (address(uint160(uint256(first))), uint256(second));
+    }
+
+    function _excludeAtLaunch(address account, uint256 flags) private {
+        _accounts[account] = PackedAccountLib.pack(0, 0, flags);
+        emit ExclusionSet(account, true);
+    }
+
+    function _setPolicy(ITransferPolicy policy) private {
+        _policy = policy;
+        _supply.policyEnabled = address(policy) != address(0);
+        emit TransferPolicySet(address(policy));
     }
 
     function _approve(address owner, address spender, uint256 value) private {

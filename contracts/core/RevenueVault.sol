@@ -20,7 +20,8 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///         `min(newly attested + carried shortfall, escrow)`. Billed-but-unpaid revenue becomes a public shortfall;
 ///         paid-but-unattested rent waits. From each release it takes the protocol and operator fees (pulled later),
 ///         keeps the reserve slice for redemptions, and streams the rest to shareholders over the next epoch.
-/// @dev Invariant: escrow + distributedToHolders + totalFees + reserveFunded == totalRentPaid, and
+/// @dev Invariants: escrow + distributedToHolders + totalFees + reserveFunded == totalRentPaid;
+///      reserve == reserveFunded + reserveFromIssuance - reservePaidOut; and
 ///      the amount released never exceeds what the feed attested.
 ///      Deployed as an EIP-1167 clone with immutable args `abi.encode(stablecoin, shareToken, factory, clusterId)`.
 contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault, AutomationCompatibleInterface {
@@ -43,6 +44,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         uint16 operatorFeeBps;
         uint16 reserveBps;
         uint128 maxRevenuePerEpoch;
+        address offering;
+        address redemptionQueue;
     }
 
     uint256 public constant BPS = 10_000;
@@ -53,6 +56,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     OracleLib.Feed private _revenueFeed;
     Config private _config;
+    address private _offering;
+    address private _redemptionQueue;
 
     /// @notice Number of the epoch now running (the first is 1).
     uint32 public currentEpoch;
@@ -70,10 +75,14 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     uint256 public distributedToHolders;
     /// @notice All protocol and operator fees ever taken.
     uint256 public totalFees;
-    /// @notice All stablecoin ever set aside for redemptions.
+    /// @notice All rent ever set aside for redemptions.
     uint256 public reserveFunded;
     /// @notice Stablecoin held for redemptions now.
     uint256 public reserve;
+    /// @notice All stablecoin later issuance added to the reserve.
+    uint256 public reserveFromIssuance;
+    /// @notice All reserve paid out to fill redemptions.
+    uint256 public reservePaidOut;
     /// @notice Protocol fees taken but not yet withdrawn.
     uint256 public protocolFeesOwed;
     /// @notice Operator fees taken but not yet withdrawn.
@@ -96,6 +105,10 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     );
     /// @notice Attested revenue exceeded the paid rent: `shortfall` is now owed in total (`added` this epoch).
     event ShortfallRecorded(uint256 indexed epoch, uint256 shortfall, uint256 added);
+    /// @notice `amount` of reserve left for the redemption queue to fill redemptions; `reserve` is what remains.
+    event ReserveWithdrawn(uint256 amount, uint256 reserve);
+    /// @notice Later issuance added `amount` to the reserve; `reserve` is the new total.
+    event ReserveDeposited(uint256 amount, uint256 reserve);
     /// @notice Accrued fees were withdrawn.
     event FeesWithdrawn(address indexed to, uint256 amount, bool protocol);
 
@@ -111,6 +124,10 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     error RevenueJumpTooLarge(uint256 newlyAttested, uint256 maxPerEpoch);
     /// @notice The guardian paused the cluster.
     error EnforcedPause();
+    /// @notice The cluster's offering has not succeeded: no hardware, no rent.
+    error ClusterNotActive();
+    /// @notice The reserve holds only `reserve`.
+    error InsufficientReserve(uint256 requested, uint256 reserve);
     /// @notice The caller lacks the role this function needs.
     error Unauthorized(address caller);
     /// @notice There is nothing to withdraw.
@@ -132,6 +149,9 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         if (params.operatorFeeBps > MAX_OPERATOR_FEE_BPS) revert InvalidParameter("operatorFeeBps");
         if (params.reserveBps > MAX_RESERVE_BPS) revert InvalidParameter("reserveBps");
         if (params.maxRevenuePerEpoch == 0) revert InvalidParameter("maxRevenuePerEpoch");
+        if (params.offering == address(0) || params.redemptionQueue == address(0)) revert ZeroAddress();
+        _offering = params.offering;
+        _redemptionQueue = params.redemptionQueue;
         _revenueFeed = OracleLib.register(params.revenueFeed, params.revenueHeartbeat);
         _config = Config({
             epochLength: params.epochLength,
@@ -148,7 +168,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     /// @dev Counts the measured balance change, so a fee-on-transfer token is refused instead of over-credited.
     function payRent(uint256 amount, bytes32 paymentRef) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        if (_shareToken().paused()) revert EnforcedPause();
+        _checkActive(_shareToken());
         IERC20 stable = IERC20(stablecoin());
         uint256 balanceBefore = stable.balanceOf(address(this));
         stable.safeTransferFrom(msg.sender, address(this), amount);
@@ -166,13 +186,40 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @notice Chainlink Automation: an epoch can be closed now.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
-        upkeepNeeded = !_shareToken().paused() && block.timestamp >= epochEnd();
+        IShareToken token = _shareToken();
+        upkeepNeeded = !token.paused() && !token.locked() && block.timestamp >= epochEnd();
         performData = "";
     }
 
     /// @notice Chainlink Automation: closes the epoch, revalidating every condition `closeEpoch` checks.
     function performUpkeep(bytes calldata) external nonReentrant {
         _closeEpoch();
+    }
+
+    /// @notice Pays `amount` of the reserve to the redemption queue, which owes it to filled redeemers.
+    ///         Redemption queue only.
+    function withdrawReserve(uint256 amount) external nonReentrant {
+        if (msg.sender != _redemptionQueue) revert Unauthorized(msg.sender);
+        uint256 available = reserve;
+        if (amount > available) revert InsufficientReserve(amount, available);
+        reserve = available - amount;
+        reservePaidOut += amount;
+        emit ReserveWithdrawn(amount, available - amount);
+        IERC20(stablecoin()).safeTransfer(msg.sender, amount);
+    }
+
+    /// @notice Books `amount` that later issuance has just paid into this vault as reserve. Offering only (it
+    ///         measured the transfer, so a fee-on-transfer stablecoin cannot over-credit the reserve).
+    function depositReserve(uint256 amount) external {
+        if (msg.sender != _offering) revert Unauthorized(msg.sender);
+        reserve += amount;
+        reserveFromIssuance += amount;
+        emit ReserveDeposited(amount, reserve);
+    }
+
+    /// @notice The offering and the redemption queue this vault works with.
+    function counterparts() external view returns (address offering, address redemptionQueue) {
+        return (_offering, _redemptionQueue);
     }
 
     /// @notice Sends the accrued protocol fees to the protocol's fee recipient. Anyone may trigger it.
@@ -240,7 +287,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     /// @dev Reconciles escrow against the feed. Every check comes before any state change or transfer.
     function _closeEpoch() private {
         IShareToken token = _shareToken();
-        if (token.paused()) revert EnforcedPause();
+        _checkActive(token);
         uint256 epoch = currentEpoch;
         uint256 endsAt = epochEnd();
         if (block.timestamp < endsAt) revert EpochNotEnded(epoch, endsAt);
@@ -302,6 +349,11 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         r.operatorFee = (r.released * cfg.operatorFeeBps) / BPS;
         r.toReserve = (r.released * cfg.reserveBps) / BPS;
         r.toHolders = r.released - r.protocolFee - r.operatorFee - r.toReserve;
+    }
+
+    function _checkActive(IShareToken token) private view {
+        if (token.paused()) revert EnforcedPause();
+        if (token.locked()) revert ClusterNotActive();
     }
 
     function _shareToken() private view returns (IShareToken) {

@@ -2,11 +2,24 @@
 pragma solidity 0.8.28;
 
 /// @title IRevenueVault
-/// @notice Rent escrow of a cluster, released to holders against what the revenue oracle attests.
+/// @notice Rent escrow of a cluster, released to holders against what the revenue oracle attests; also the holder
+///         of the redemption reserve.
 interface IRevenueVault {
     /// @notice Pays `amount` of stablecoin rent into escrow, tagged with the renter's invoice reference `paymentRef`.
     function payRent(uint256 amount, bytes32 paymentRef) external;
 
     /// @notice Closes the current epoch once it has ended: reconciles escrow with the revenue feed and distributes.
     function closeEpoch() external;
+
+    /// @notice Number of the epoch now running (the first is 1).
+    function currentEpoch() external view returns (uint32);
+
+    /// @notice Stablecoin held for redemptions now.
+    function reserve() external view returns (uint256);
+
+    /// @notice Pays `amount` of the reserve to the redemption queue (redemption queue only).
+    function withdrawReserve(uint256 amount) external;
+
+    /// @notice Books `amount` just paid into the vault by later issuance as reserve (offering only).
+    function depositReserve(uint256 amount) external;
 }

@@ -29,6 +29,8 @@ library OracleLib {
     error NonPositiveOracleAnswer(address feed, int256 answer);
     /// @notice The feed's decimals differ from the ones it was registered with.
     error OracleDecimalsChanged(address feed, uint8 expected, uint8 actual);
+    /// @notice The feed's `decimals` or `latestRoundData` call reverted.
+    error OracleCallFailed(address feed);
     /// @notice A feed must have an address, a heartbeat, and at most 36 decimals.
     error InvalidFeedConfig(address feed);
 
@@ -51,22 +53,54 @@ library OracleLib {
         }
     }
 
-    /// @notice The latest answer, checked, scaled to `targetDecimals` (rounded down), and its timestamp.
+    /// @notice Why a read was refused (Ok if it was not).
+    enum ReadStatus {
+        Ok,
+        CallFailed,
+        DecimalsChanged,
+        InvalidTimestamp,
+        Stale,
+        NonPositive
+    }
+
+    /// @notice The latest answer, checked, scaled to `targetDecimals` (rounded down), and its timestamp. Reverts
+    ///         with the named error of the first check that fails.
     function read(Feed memory feed, uint8 targetDecimals) internal view returns (uint256 value, uint256 updatedAt) {
-        uint8 actualDecimals = feed.aggregator.decimals();
-        if (actualDecimals != feed.decimals) {
-            revert OracleDecimalsChanged(address(feed.aggregator), feed.decimals, actualDecimals);
-        }
+        ReadStatus status;
         int256 answer;
-        (, answer,, updatedAt,) = feed.aggregator.latestRoundData();
-        if (updatedAt == 0 || updatedAt > block.timestamp) {
-            revert InvalidOracleTimestamp(address(feed.aggregator), updatedAt);
+        uint8 actualDecimals;
+        (status, value, updatedAt, answer, actualDecimals) = tryRead(feed, targetDecimals);
+        if (status == ReadStatus.Ok) return (value, updatedAt);
+        address aggregator = address(feed.aggregator);
+        if (status == ReadStatus.CallFailed) revert OracleCallFailed(aggregator);
+        if (status == ReadStatus.DecimalsChanged) revert OracleDecimalsChanged(aggregator, feed.decimals, actualDecimals);
+        if (status == ReadStatus.InvalidTimestamp) revert InvalidOracleTimestamp(aggregator, updatedAt);
+        if (status == ReadStatus.Stale) revert StaleOracleAnswer(aggregator, updatedAt, feed.heartbeat);
+        revert NonPositiveOracleAnswer(aggregator, answer);
+    }
+
+    /// @notice The same checks as `read`, reporting the first failure instead of reverting, for callers that have
+    ///         a fallback (the NAV oracle's depreciation schedule). A feed whose calls revert reports CallFailed.
+    function tryRead(Feed memory feed, uint8 targetDecimals)
+        internal
+        view
+        returns (ReadStatus status, uint256 value, uint256 updatedAt, int256 answer, uint8 actualDecimals)
+    {
+        try feed.aggregator.decimals() returns (uint8 reported) {
+            actualDecimals = reported;
+        } catch {
+            return (ReadStatus.CallFailed, 0, 0, 0, 0);
         }
-        if (block.timestamp - updatedAt > feed.heartbeat) {
-            revert StaleOracleAnswer(address(feed.aggregator), updatedAt, feed.heartbeat);
+        if (actualDecimals != feed.decimals) return (ReadStatus.DecimalsChanged, 0, 0, 0, actualDecimals);
+        try feed.aggregator.latestRoundData() returns (uint80, int256 reported, uint256, uint256 at, uint80) {
+            (answer, updatedAt) = (reported, at);
+        } catch {
+            return (ReadStatus.CallFailed, 0, 0, 0, actualDecimals);
         }
-        if (answer <= 0) revert NonPositiveOracleAnswer(address(feed.aggregator), answer);
-        value = scale(uint256(answer), feed.decimals, targetDecimals);
+        if (updatedAt == 0 || updatedAt > block.timestamp) status = ReadStatus.InvalidTimestamp;
+        else if (block.timestamp - updatedAt > feed.heartbeat) status = ReadStatus.Stale;
+        else if (answer <= 0) status = ReadStatus.NonPositive;
+        else value = scale(uint256(answer), feed.decimals, targetDecimals);
     }
 
     /// @notice Converts `amount` between decimal bases, rounding down (in the protocol's favour).

@@ -16,6 +16,8 @@ library PackedAccountLib {
     uint256 internal constant EXCLUDED = 1;
     /// @dev The account has earnings kept apart from its checkpoint (see the share token's `_accrued`).
     uint256 internal constant HAS_ACCRUED = 2;
+    /// @dev The cluster's redemption escrow. Kept on its account because the escrow moves read that slot anyway.
+    uint256 internal constant ESCROW = 4;
 
     uint256 private constant BALANCE_MASK = type(uint96).max;
 
@@ -37,6 +39,10 @@ library PackedAccountLib {
 
     function isExcluded(PackedAccount a) internal pure returns (bool) {
         return flags(a) & EXCLUDED != 0;
+    }
+
+    function isEscrow(PackedAccount a) internal pure returns (bool) {
+        return flags(a) & ESCROW != 0;
     }
 
     function hasAccrued(PackedAccount a) internal pure returns (bool) {

@@ -9,6 +9,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { formatTable, meetsGoal, writeReport, type BenchRow } from "./measure";
 import { claimRow, closeEpochRows, launchRow, payRentRow, transferRows } from "./scenarios";
+import { buyRow, redemptionRows, settleRows } from "./investorScenarios";
 
 const REPORT_FILE = path.join(hre.config.paths.root, "bench", "gas.json");
 
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
     ...(await closeEpochRows()),
     await launchRow(),
     await payRentRow(),
+    await buyRow(),
+    ...(await redemptionRows()),
+    ...(await settleRows()),
   ];
   console.log(formatTable(rows));
   writeReport(rows, REPORT_FILE);

@@ -1,10 +1,9 @@
 import type { TransactionResponse } from "ethers";
 import {
-  closeEpochAt, deployCluster, ethers, increaseTime, launchParams, DAY, SHARE, type Deployment,
+  closeEpochAt, deployCluster, deployImplementationContracts, ethers, increaseTime, launchParams, navParams, DAY, SHARE,
+  type Deployment,
 } from "../../test/helpers/fixtures";
-import {
-  ClusterShareToken__factory, PlainERC20__factory, RevenueVault__factory, type ClusterShareToken,
-} from "../../sdk/src/types";
+import { PlainERC20__factory, type ClusterShareToken } from "../../sdk/src/types";
 import { compare, deploymentGas, gasUsed, type BenchRow } from "./measure";
 
 /** Rent paid in every benchmarked epoch, in whole stablecoins. */
@@ -84,9 +83,10 @@ export async function closeEpochRows(): Promise<BenchRow[]> {
 }
 
 /**
- * Measures `factory.launch` against deploying the share token and revenue vault implementations directly.
- * The launch measured is the factory's second, like every launch after the first. The baseline leaves out
- * initialisation (which the launch pays for), so the ratio is conservative.
+ * Measures `factory.launch` of a whole cluster with a raise and an allowlist (share token, revenue vault, offering,
+ * redemption queue, NAV oracle, policy) against deploying those six implementations directly. The launch measured
+ * is the factory's second, like every launch after the first. The baseline leaves out initialisation (which the
+ * launch pays for), so the ratio is conservative.
  */
 export async function launchRow(): Promise<BenchRow> {
   const d = await deployCluster();
@@ -94,15 +94,19 @@ export async function launchRow(): Promise<BenchRow> {
     stablecoin: await d.stable.getAddress(),
     revenueFeed: await d.feed.getAddress(),
     keeper: d.keeper.address,
-    initialHolder: d.holders[0].address,
-    initialShares: 1_000_000n * SHARE,
     maxRevenuePerEpoch: 10_000_000n * d.unit,
+    offering: {
+      pricePerShare: d.unit, softCap: 1_000_000n * d.unit, hardCap: 5_000_000n * d.unit,
+      deadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp + 30 * DAY),
+      minPerAccount: 0n, maxPerAccount: 0n,
+    },
+    nav: navParams(),
+    withAllowlist: true,
   });
   const launch = await gasUsed(d.factory.connect(d.operator).launch(params));
-  const tokenImplementation = await new ClusterShareToken__factory(d.admin).deploy();
-  const vaultImplementation = await new RevenueVault__factory(d.admin).deploy();
-  const direct = (await deploymentGas(tokenImplementation)) + (await deploymentGas(vaultImplementation));
-  return compare("launch", launch, "deploy-token-and-vault-implementations", direct, 0.2);
+  let direct = 0;
+  for (const implementation of await deployImplementationContracts(d.admin)) direct += await deploymentGas(implementation);
+  return compare("launch", launch, "deploy-all-six-implementations", direct, 0.2);
 }
 
 /**

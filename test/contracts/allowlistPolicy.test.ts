@@ -5,7 +5,7 @@ import {
 } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
 import { deployUniswap, pairAt } from "../helpers/uniswap";
-import { AllowlistPolicy__factory, TestCloner__factory, type AllowlistPolicy } from "../../sdk/src/types";
+import type { AllowlistPolicy } from "../../sdk/src/types";
 
 describe("AllowlistPolicy", () => {
   let d: Deployment;
@@ -14,19 +14,10 @@ describe("AllowlistPolicy", () => {
   let expiry: bigint;
 
   beforeAll(async () => {
-    d = await deployCluster();
-    const implementation = await new AllowlistPolicy__factory(d.admin).deploy();
-    const cloner = await new TestCloner__factory(d.admin).deploy();
-    const args = ethers.AbiCoder.defaultAbiCoder().encode(
-      ["address", "uint256", "address", "address"],
-      [await d.factory.getAddress(), d.clusterId, await d.token.getAddress(), await d.vault.getAddress()],
-    );
-    const receipt = await (await cloner.clone(await implementation.getAddress(), args)).wait();
-    const instance = cloner.interface.parseLog(receipt!.logs[receipt!.logs.length - 1])!.args.instance as string;
-    policy = AllowlistPolicy__factory.connect(instance, d.admin);
+    d = await deployCluster({ withAllowlist: true });
+    policy = d.policy!;
     expiry = (await latestTimestamp()) + BigInt(30 * DAY);
     await policy.connect(d.operator).setAllowed([d.holders[0].address, d.holders[1].address], expiry);
-    await d.token.connect(d.operator).setTransferPolicy(await policy.getAddress());
     reset = await snapshot();
   });
   beforeEach(async () => reset());

@@ -1,7 +1,11 @@
 import { describe, it, expect, beforeAll, beforeEach } from "vitest";
-import { deployCluster, snapshot, ethers, launchParams, type Deployment } from "../helpers/fixtures";
+import {
+  deployCluster, deployImplementations, snapshot, ethers, launchParams, navParams, type Deployment,
+} from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
-import { ClusterShareToken__factory, MockStablecoin__factory, RevenueVault__factory } from "../../sdk/src/types";
+import {
+  ClusterShareToken__factory, MockStablecoin__factory, NavOracle__factory, RedemptionQueue__factory, RevenueVault__factory,
+} from "../../sdk/src/types";
 
 describe("ClusterFactory", () => {
   let d: Deployment;
@@ -16,12 +20,13 @@ describe("ClusterFactory", () => {
   async function params(overrides = {}) {
     return launchParams({
       stablecoin: await d.stable.getAddress(), revenueFeed: await d.feed.getAddress(),
-      keeper: d.keeper.address, initialHolder: d.holders[1].address, initialShares: 5n * 10n ** 18n, ...overrides,
+      keeper: d.keeper.address, initialHolder: d.holders[1].address, initialShares: 5n * 10n ** 18n,
+      nav: navParams({ hardwareCost: 5_000_000n }), ...overrides,
     });
   }
 
   it("launches a cluster in one transaction as EIP-1167 clones, wired, registered and announced", async () => {
-    const launch = await params({ name: "A100 Oslo", symbol: "csA100OSL", gpuCount: 64 });
+    const launch = await params({ name: "A100 Oslo", symbol: "csA100OSL", gpuCount: 64, withAllowlist: true });
     const receipt = await (await d.factory.connect(d.operator).launch(launch)).wait();
     const event = receipt!.logs.map((l) => d.factory.interface.parseLog(l)).find((e) => e?.name === "ClusterLaunched")!;
     const id = event.args.clusterId;
@@ -30,8 +35,8 @@ describe("ClusterFactory", () => {
     expect(event.args.params.name).toBe("A100 Oslo");
     expect(event.args.params.metadataHash).toBe(launch.metadataHash);
     const entry = await d.factory.cluster(id);
-    expect(entry.token).toBe(event.args.token);
-    expect(entry.vault).toBe(event.args.vault);
+    const c = entry.contracts;
+    expect([...c]).toEqual([...event.args.contracts]);
     expect(entry.operator).toBe(d.operator.address);
     expect(entry.keeper).toBe(d.keeper.address);
     expect(entry.gpuModel).toBe("NVIDIA H100 SXM");
@@ -39,24 +44,60 @@ describe("ClusterFactory", () => {
     expect(entry.region).toBe("eu-central");
     expect(entry.metadataURI).toBe("ipfs://bafy-cluster-metadata");
     expect(await d.factory.clusterCount()).toBe(2n);
-    expect(await d.factory.clusterIdOf(entry.token)).toBe(1n);
+    expect(await d.factory.clusterIdOf(c.token)).toBe(1n);
     // EIP-1167 runtime code: 0x363d3d373d3d3d363d73 <implementation> 5af43d82803e903d91602b57fd5bf3, then the args.
-    const code = await ethers.provider.getCode(entry.token);
-    const implementation = (await d.factory.shareTokenImplementation()).slice(2).toLowerCase();
-    expect(code.startsWith(`0x363d3d373d3d3d363d73${implementation}5af43d82803e903d91602b57fd5bf3`)).toBe(true);
-    const token = ClusterShareToken__factory.connect(entry.token, d.admin);
-    const vault = RevenueVault__factory.connect(entry.vault, d.admin);
+    const implementations = await d.factory.implementations();
+    const pairs: [string, string][] = [
+      [c.token, implementations.shareToken], [c.vault, implementations.revenueVault],
+      [c.offering, implementations.offering], [c.redemptionQueue, implementations.redemptionQueue],
+      [c.navOracle, implementations.navOracle], [c.policy, implementations.allowlistPolicy],
+    ];
+    for (const [instance, implementation] of pairs) {
+      const code = await ethers.provider.getCode(instance);
+      expect(code.startsWith(`0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3`)).toBe(true);
+    }
+    const token = ClusterShareToken__factory.connect(c.token, d.admin);
+    const vault = RevenueVault__factory.connect(c.vault, d.admin);
     expect(await token.name()).toBe("A100 Oslo");
-    expect(await token.vault()).toBe(entry.vault);
+    expect(await token.vault()).toBe(c.vault);
+    expect(await token.offering()).toBe(c.offering);
+    expect(await token.redemptionQueue()).toBe(c.redemptionQueue);
+    expect(await token.transferPolicy()).toBe(c.policy);
     expect(await token.stablecoin()).toBe(await d.stable.getAddress());
     expect(await token.clusterId()).toBe(1n);
-    expect(await vault.shareToken()).toBe(entry.token);
+    expect(await token.locked()).toBe(false); // no raise: the operator brought the hardware
+    expect(await vault.shareToken()).toBe(c.token);
+    expect(await vault.counterparts()).toEqual([c.offering, c.redemptionQueue]);
     expect(await token.balanceOf(d.holders[1].address)).toBe(5n * 10n ** 18n);
-    expect(await token.isExcluded(entry.vault)).toBe(true);
+    expect(await token.isExcluded(c.vault)).toBe(true);
+    expect(await token.isExcluded(c.redemptionQueue)).toBe(true);
+    const queue = RedemptionQueue__factory.connect(c.redemptionQueue, d.admin);
+    expect(await queue.share()).toBe(c.token);
+    expect((await queue.navFeed()).aggregator).toBe(c.navOracle);
+    const nav = NavOracle__factory.connect(c.navOracle, d.admin);
+    expect((await nav.schedule()).cost).toBe(launch.nav.hardwareCost);
+    expect(await nav.description()).toBe("csA100OSL NAV per share");
     const page = await d.factory.clusters(0, 10);
-    expect(page.map((c) => c.token)).toEqual([d.token.target, entry.token]);
+    expect(page.map((cluster) => cluster.contracts.token)).toEqual([d.token.target, c.token]);
     expect((await d.factory.clusters(1, 1)).length).toBe(1);
     expect((await d.factory.clusters(5, 1)).length).toBe(0);
+  });
+
+  it("launches without a policy unless asked, and refuses contradictory raise parameters", async () => {
+    await d.factory.connect(d.operator).launch(await params());
+    expect((await d.factory.cluster(1n)).contracts.policy).toBe(ethers.ZeroAddress);
+    const raise = {
+      pricePerShare: 10n ** 6n, softCap: 10n ** 9n, hardCap: 10n ** 10n,
+      deadline: BigInt(Math.floor(Date.now() / 1000) + 10 * 86_400), minPerAccount: 0n, maxPerAccount: 0n,
+    };
+    // A raise mints no initial shares, and its hardware cost comes from the raise, not from the parameters.
+    const withShares = await params({ offering: raise, nav: navParams() });
+    expect((await expectRevert(d.factory.launch(withShares), d.factory, "InconsistentLaunch"))[0]).toBe("initialShares");
+    const withCost = await params({ offering: raise, initialShares: 0n, nav: navParams({ hardwareCost: 1n }) });
+    expect((await expectRevert(d.factory.launch(withCost), d.factory, "InconsistentLaunch"))[0]).toBe("hardwareCost");
+    const noCost = await params({ nav: navParams() });
+    expect((await expectRevert(d.factory.launch(noCost), d.factory, "InconsistentLaunch"))[0]).toBe("hardwareCost");
+    expect(await d.factory.clusterCount()).toBe(2n);
   });
 
   it("refuses unsupported stablecoins and out-of-range parameters", async () => {
@@ -76,16 +117,16 @@ describe("ClusterFactory", () => {
   });
 
   it("lets the admin point future launches at new implementations; launched clusters keep theirs", async () => {
-    const newTokenImpl = await new ClusterShareToken__factory(d.admin).deploy();
-    const newVaultImpl = await new RevenueVault__factory(d.admin).deploy();
-    await expectRevert(d.factory.connect(d.stranger).setImplementations(newTokenImpl.target, newVaultImpl.target), d.factory, "AccessControlUnauthorizedAccount");
-    await expectRevert(d.factory.setImplementations(d.stranger.address, newVaultImpl.target), d.factory, "NotAContract");
+    const fresh = await deployImplementations(d.admin);
+    await expectRevert(d.factory.connect(d.stranger).setImplementations(fresh), d.factory, "AccessControlUnauthorizedAccount");
+    await expectRevert(d.factory.setImplementations({ ...fresh, navOracle: d.stranger.address }), d.factory, "NotAContract");
     const oldCode = await ethers.provider.getCode(d.token.target as string);
-    await d.factory.setImplementations(newTokenImpl.target, newVaultImpl.target);
+    await d.factory.setImplementations(fresh);
     expect(await ethers.provider.getCode(d.token.target as string)).toBe(oldCode);
     await d.factory.connect(d.operator).launch(await params());
-    const entry = await d.factory.cluster(1n);
-    expect((await ethers.provider.getCode(entry.token)).toLowerCase()).toContain((newTokenImpl.target as string).slice(2).toLowerCase());
+    const { contracts } = await d.factory.cluster(1n);
+    expect((await ethers.provider.getCode(contracts.token)).toLowerCase()).toContain(fresh.shareToken.toString().slice(2).toLowerCase());
+    expect((await ethers.provider.getCode(contracts.redemptionQueue)).toLowerCase()).toContain(fresh.redemptionQueue.toString().slice(2).toLowerCase());
   });
 
   describe("roles: every privileged function refuses a stranger", () => {

@@ -183,7 +183,7 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
         initialHolder: d.holders[0].address, initialShares: 10n ** 24n, maxRevenuePerEpoch: 10n ** 30n,
       });
       await d.factory.connect(d.operator).launch(params);
-      const entry = await d.factory.cluster((await d.factory.clusterCount()) - 1n);
+      const entry = (await d.factory.cluster((await d.factory.clusterCount()) - 1n)).contracts;
       const vault = RevenueVault__factory.connect(entry.vault, d.renter);
       expect((await vault.revenueFeed()).decimals).toBe(18n);
       await d.stable.connect(d.renter).approve(entry.vault, ethers.MaxUint256);
@@ -224,7 +224,7 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
       initialHolder: d.holders[0].address, initialShares: 10n ** 24n,
     });
     await d.factory.connect(d.operator).launch(params);
-    const entry = await d.factory.cluster((await d.factory.clusterCount()) - 1n);
+    const entry = (await d.factory.cluster((await d.factory.clusterCount()) - 1n)).contracts;
     const vault = RevenueVault__factory.connect(entry.vault, d.renter);
     await fot.mint(d.renter.address, 1_000_000n);
     await fot.connect(d.renter).approve(entry.vault, ethers.MaxUint256);
@@ -263,6 +263,7 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
     const params = {
       revenueFeed: await d.feed.getAddress(), revenueHeartbeat: 1, epochLength: EPOCH,
       operatorFeeBps: 0, reserveBps: 0, maxRevenuePerEpoch: 1n,
+      offering: d.stranger.address, redemptionQueue: d.stranger.address,
     };
     await expectRevert(d.vault.initialize(params), d.vault, "InvalidInitialization");
   });

@@ -383,9 +383,11 @@ describe("ClusterShareToken", () => {
 
   describe("clones", () => {
     it("cannot be initialised twice, nor can the implementation", async () => {
-      await expectRevert(d.token.initialize("x", "y", d.stranger.address, d.stranger.address, 1n), d.token, "InvalidInitialization");
-      const impl = await ethers.getContractAt("ClusterShareToken", await d.factory.shareTokenImplementation());
-      await expectRevert(impl.initialize("x", "y", d.stranger.address, d.stranger.address, 1n), d.token, "InvalidInitialization");
+      const s = d.stranger.address;
+      const wiring = { vault: s, offering: s, redemptionQueue: s, policy: ethers.ZeroAddress };
+      await expectRevert(d.token.initialize("x", "y", wiring, s, 1n, false), d.token, "InvalidInitialization");
+      const impl = await ethers.getContractAt("ClusterShareToken", (await d.factory.implementations()).shareToken);
+      await expectRevert(impl.initialize("x", "y", wiring, s, 1n, false), d.token, "InvalidInitialization");
     });
   });
 });

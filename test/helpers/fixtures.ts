@@ -1,15 +1,24 @@
 import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { BaseContract } from "ethers";
 import {
+  AllowlistPolicy__factory,
   ClusterFactory__factory,
+  ClusterOffering__factory,
   ClusterShareToken__factory,
   MockStablecoin__factory, HookedStablecoin__factory,
   MockV3Aggregator__factory,
+  NavOracle__factory,
+  RedemptionQueue__factory,
   RevenueVault__factory,
+  type AllowlistPolicy,
   type ClusterFactory,
+  type ClusterOffering,
   type ClusterShareToken,
   type MockStablecoin,
   type MockV3Aggregator,
+  type NavOracle,
+  type RedemptionQueue,
   type RevenueVault,
 } from "../../sdk/src/types";
 
@@ -22,6 +31,8 @@ export const PROTOCOL_FEE_BPS = 500n;
 export const OPERATOR_FEE_BPS = 1_000n;
 export const RESERVE_BPS = 500n;
 export const SHARE = 10n ** 18n;
+export const NAV_HEARTBEAT = DAY;
+export const REDEMPTION_FEE_BPS = 50n;
 
 export interface Deployment {
   admin: HardhatEthersSigner;
@@ -38,6 +49,11 @@ export interface Deployment {
   factory: ClusterFactory;
   token: ClusterShareToken;
   vault: RevenueVault;
+  offering: ClusterOffering;
+  queue: RedemptionQueue;
+  nav: NavOracle;
+  /** Set when the cluster was launched with `withAllowlist`. */
+  policy?: AllowlistPolicy;
   clusterId: bigint;
   /** One whole stablecoin in base units. */
   unit: bigint;
@@ -49,6 +65,34 @@ export interface DeployOptions {
   stablecoin?: "mock" | "hooked";
   initialShares?: bigint;
   maxRevenuePerEpoch?: bigint;
+  /** Launch with a raise instead of initial shares (amounts in whole stablecoins, deadline in seconds from now). */
+  raise?: { price: bigint; softCap: bigint; hardCap: bigint; duration: number; minPerAccount?: bigint; maxPerAccount?: bigint };
+  withAllowlist?: boolean;
+  redemptionFeeBps?: bigint;
+}
+
+/** Deploys every implementation and the factory that clones them. */
+export async function deployFactory(admin: HardhatEthersSigner, feeRecipient: string): Promise<ClusterFactory> {
+  return new ClusterFactory__factory(admin).deploy(admin.address, await deployImplementations(admin), feeRecipient, PROTOCOL_FEE_BPS);
+}
+
+/** Fresh implementations of every cluster contract, as the factory's Implementations struct. */
+export async function deployImplementations(admin: HardhatEthersSigner): Promise<ClusterFactory.ImplementationsStruct> {
+  const [shareToken, revenueVault, offering, redemptionQueue, navOracle, allowlistPolicy] =
+    await Promise.all((await deployImplementationContracts(admin)).map((c) => c.getAddress()));
+  return { shareToken, revenueVault, offering, redemptionQueue, navOracle, allowlistPolicy };
+}
+
+/** Deploys one implementation of each cluster contract, in the order of the Implementations struct. */
+export async function deployImplementationContracts(admin: HardhatEthersSigner): Promise<BaseContract[]> {
+  return [
+    await new ClusterShareToken__factory(admin).deploy(),
+    await new RevenueVault__factory(admin).deploy(),
+    await new ClusterOffering__factory(admin).deploy(),
+    await new RedemptionQueue__factory(admin).deploy(),
+    await new NavOracle__factory(admin).deploy(),
+    await new AllowlistPolicy__factory(admin).deploy(),
+  ];
 }
 
 /** Deploys the protocol (implementations, factory) and launches one cluster whose shares all go to holders[0]. */
@@ -60,34 +104,46 @@ export async function deployCluster(options: DeployOptions = {}): Promise<Deploy
     ? MockStablecoin__factory.connect(await (await new HookedStablecoin__factory(admin).deploy(stableDecimals)).getAddress(), admin)
     : await new MockStablecoin__factory(admin).deploy("USD Coin", "USDC", stableDecimals);
   const feed = await new MockV3Aggregator__factory(admin).deploy(FEED_DECIMALS, 1n);
-  const tokenImpl = await new ClusterShareToken__factory(admin).deploy();
-  const vaultImpl = await new RevenueVault__factory(admin).deploy();
-  const factory = await new ClusterFactory__factory(admin).deploy(
-    admin.address,
-    await tokenImpl.getAddress(),
-    await vaultImpl.getAddress(),
-    feeRecipient.address,
-    PROTOCOL_FEE_BPS,
-  );
+  const factory = await deployFactory(admin, feeRecipient.address);
   await factory.grantRole(await factory.GUARDIAN_ROLE(), guardian.address);
+  const initialShares = options.raise ? 0n : options.initialShares ?? 1_000_000n * SHARE;
+  const raise = options.raise;
   const params = launchParams({
     stablecoin: await stable.getAddress(),
     revenueFeed: await feed.getAddress(),
     keeper: keeper.address,
     initialHolder: holders[0].address,
-    initialShares: options.initialShares ?? 1_000_000n * SHARE,
+    initialShares,
     maxRevenuePerEpoch: options.maxRevenuePerEpoch ?? 10_000_000n * unit,
+    redemptionFeeBps: options.redemptionFeeBps ?? REDEMPTION_FEE_BPS,
+    withAllowlist: options.withAllowlist ?? false,
+    offering: raise
+      ? {
+        pricePerShare: raise.price * unit,
+        softCap: raise.softCap * unit,
+        hardCap: raise.hardCap * unit,
+        deadline: (await latestTimestamp()) + BigInt(raise.duration),
+        minPerAccount: (raise.minPerAccount ?? 0n) * unit,
+        maxPerAccount: (raise.maxPerAccount ?? 0n) * unit,
+      }
+      : noRaise(),
+    // Without a raise the operator brings hardware worth $1 per initial share.
+    nav: navParams({ hardwareCost: raise ? 0n : (initialShares * unit) / SHARE }),
   });
   const clusterId = await factory.clusterCount();
   await factory.connect(operator).launch(params);
-  const entry = await factory.cluster(clusterId);
-  const token = ClusterShareToken__factory.connect(entry.token, admin);
-  const vault = RevenueVault__factory.connect(entry.vault, admin);
+  const { contracts } = await factory.cluster(clusterId);
   await stable.mint(renter.address, 1_000_000_000n * unit);
-  await stable.connect(renter).approve(entry.vault, ethers.MaxUint256);
+  await stable.connect(renter).approve(contracts.vault, ethers.MaxUint256);
   return {
     admin, guardian, operator, keeper, feeRecipient, renter, stranger, holders,
-    stable, stableDecimals, feed, factory, token, vault, clusterId, unit,
+    stable, stableDecimals, feed, factory, clusterId, unit,
+    token: ClusterShareToken__factory.connect(contracts.token, admin),
+    vault: RevenueVault__factory.connect(contracts.vault, admin),
+    offering: ClusterOffering__factory.connect(contracts.offering, admin),
+    queue: RedemptionQueue__factory.connect(contracts.redemptionQueue, admin),
+    nav: NavOracle__factory.connect(contracts.navOracle, admin),
+    policy: contracts.policy === ethers.ZeroAddress ? undefined : AllowlistPolicy__factory.connect(contracts.policy, admin),
   };
 }
 
@@ -111,6 +167,29 @@ export function launchParams(overrides: Partial<ClusterFactory.LaunchParamsStruc
     keeper: ethers.ZeroAddress,
     initialHolder: ethers.ZeroAddress,
     initialShares: 0n,
+    offering: noRaise(),
+    nav: navParams({ hardwareCost: 1_000_000n }),
+    redemptionFeeBps: REDEMPTION_FEE_BPS,
+    withAllowlist: false,
+    ...overrides,
+  };
+}
+
+/** Offering parameters for a cluster whose operator already owns the hardware. */
+export function noRaise(): ClusterFactory.LaunchParamsStruct["offering"] {
+  return { pricePerShare: 0n, softCap: 0n, hardCap: 0n, deadline: 0n, minPerAccount: 0n, maxPerAccount: 0n };
+}
+
+/** NAV oracle parameters: schedule only (3-year life, 10 % salvage), NAV valid for a day. */
+export function navParams(overrides: Partial<NavOracle.InitParamsStruct> = {}): NavOracle.InitParamsStruct {
+  return {
+    appraisalFeed: ethers.ZeroAddress,
+    appraisalHeartbeat: 0,
+    maxDeviationBps: 2_000,
+    usefulLife: 0,
+    salvageBps: 1_000,
+    navHeartbeat: NAV_HEARTBEAT,
+    hardwareCost: 0n,
     ...overrides,
   };
 }

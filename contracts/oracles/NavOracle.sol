@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {AutomationCompatibleInterface} from
+    "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {IShareToken} from "../interfaces/IShareToken.sol";
+import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
+import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
+import {OracleLib} from "../libraries/OracleLib.sol";
+import {CloneArgs} from "../libraries/CloneArgs.sol";
+
+/// @title NavOracle
+/// @notice Publishes a cluster's net asset value per share as a Chainlink-style feed, so lending markets can price
+///         shares as collateral and the redemption queue and later issuance can price shares at NAV:
+///
+///           NAV per share = (hardware value + redemption reserve + unstreamed rent) / total supply
+///
+///         in stablecoin units per whole share (`decimals()` = the stablecoin's decimals), rounded down.
+///         Hardware value is the appraisal feed's answer when it is fresh and within `maxDeviationBps` of the
+///         depreciation schedule, otherwise the schedule: straight-line from the purchase cost to the salvage value
+///         over the useful life. Paid-but-unattested rent and fees are not the holders' yet and do not count.
+/// @dev Rounds are published by `update()` (anyone, or Chainlink Automation every half heartbeat) and stored, so
+///      `updatedAt` honestly says when the value was observed (the appraisal's own time when it was used) and
+///      consumers' staleness checks mean something. `update` reverts with a named error when no NAV exists.
+///      EIP-1167 clone; immutable args `abi.encode(stablecoin, shareToken, factory, clusterId, vault)`.
+contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatibleInterface {
+    /// @notice Launch parameters.
+    struct InitParams {
+        AggregatorV3Interface appraisalFeed; // optional: address(0) means the schedule alone
+        uint32 appraisalHeartbeat;
+        uint16 maxDeviationBps; // how far an appraisal may stray from the schedule and still be believed
+        uint32 usefulLife; // seconds; zero means DEFAULT_USEFUL_LIFE
+        uint16 salvageBps; // floor of the schedule, in basis points of the purchase cost
+        uint32 navHeartbeat; // how long a published NAV stays usable by the protocol
+        uint256 hardwareCost; // non-zero when the operator already owns the hardware (no raise)
+    }
+
+    /// @notice The depreciation schedule and the feed settings, one slot.
+    struct Schedule {
+        uint112 cost;
+        uint40 start; // zero until the hardware is acquired
+        uint32 usefulLife;
+        uint16 salvageBps;
+        uint16 maxDeviationBps;
+        uint32 navHeartbeat;
+        uint8 decimals;
+    }
+
+    /// @notice What one NAV is made of.
+    struct Breakdown {
+        uint256 navPerShare;
+        uint256 hardwareValue;
+        uint256 reserve;
+        uint256 unstreamed;
+        uint256 totalSupply;
+        uint256 observedAt;
+        bool appraised;
+    }
+
+    uint256 public constant BPS = 10_000;
+    /// @notice GPUs lose 30-40 % of their value a year: three years to salvage is the default.
+    uint32 public constant DEFAULT_USEFUL_LIFE = 3 * 365 days;
+    uint32 public constant MIN_USEFUL_LIFE = 180 days;
+    uint32 public constant MAX_USEFUL_LIFE = 10 * 365 days;
+    uint16 public constant MAX_DEVIATION_BPS = 5_000;
+    uint32 public constant MIN_NAV_HEARTBEAT = 1 hours;
+    uint32 public constant MAX_NAV_HEARTBEAT = 7 days;
+
+    Schedule private _schedule;
+    OracleLib.Feed private _appraisal;
+    uint80 private _latestRound;
+    address private _offering;
+    /// @dev `answer | updatedAt << 192`.
+    mapping(uint80 roundId => uint256) private _rounds;
+
+    /// @notice Round `roundId` published `navPerShare`, observed at `observedAt`, with its components.
+    event NavUpdated(
+        uint80 indexed roundId,
+        uint256 navPerShare,
+        uint256 hardwareValue,
+        uint256 reserve,
+        uint256 unstreamed,
+        uint256 totalSupply,
+        bool appraised,
+        uint256 observedAt
+    );
+    /// @notice The hardware was bought for `cost`; depreciation runs from `start`.
+    event HardwareAcquired(uint256 cost, uint256 start);
+
+    /// @notice The caller lacks the role this function needs.
+    error Unauthorized(address caller);
+    /// @notice The hardware has not been bought yet (the offering has not succeeded): there is no NAV.
+    error HardwareNotAcquired();
+    /// @notice The hardware was already acquired.
+    error HardwareAlreadyAcquired();
+    /// @notice No share exists, so there is no NAV per share.
+    error NoSharesOutstanding();
+    /// @notice Everything the cluster owns is worth nothing: a zero NAV is never published.
+    error ZeroNav();
+    /// @notice No round with this id was published.
+    error RoundNotFound(uint80 roundId);
+    /// @notice A launch parameter is outside its allowed range.
+    error InvalidParameter(string name);
+
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Wires a fresh clone. Called once by the factory in the launch transaction.
+    /// @param offering The cluster's offering, the only caller of `acquireHardware`.
+    function initialize(InitParams calldata params, address offering) external initializer {
+        _offering = offering;
+        uint32 usefulLife = params.usefulLife == 0 ? DEFAULT_USEFUL_LIFE : params.usefulLife;
+        if (usefulLife < MIN_USEFUL_LIFE || usefulLife > MAX_USEFUL_LIFE) revert InvalidParameter("usefulLife");
+        if (params.salvageBps > BPS) revert InvalidParameter("salvageBps");
+        if (params.maxDeviationBps > MAX_DEVIATION_BPS) revert InvalidParameter("maxDeviationBps");
+        if (params.navHeartbeat < MIN_NAV_HEARTBEAT || params.navHeartbeat > MAX_NAV_HEARTBEAT) {
+            revert InvalidParameter("navHeartbeat");
+        }
+        if (params.hardwareCost > type(uint112).max) revert InvalidParameter("hardwareCost");
+        if (address(params.appraisalFeed) != address(0)) {
+            _appraisal = OracleLib.register(params.appraisalFeed, params.appraisalHeartbeat);
+        }
+        _schedule = Schedule({
+            cost: 0,
+            start: 0,
+            usefulLife: usefulLife,
+            salvageBps: params.salvageBps,
+            maxDeviationBps: params.maxDeviationBps,
+            navHeartbeat: params.navHeartbeat,
+            decimals: IERC20Metadata(stablecoin()).decimals()
+        });
+        if (params.hardwareCost > 0) _acquire(params.hardwareCost);
+    }
+
+    /// @notice Starts depreciating hardware bought for `cost` now. Offering only, when the raise succeeds.
+    function acquireHardware(uint256 cost) external {
+        if (msg.sender != _offering) revert Unauthorized(msg.sender);
+        if (_schedule.start != 0) revert HardwareAlreadyAcquired();
+        if (cost == 0 || cost > type(uint112).max) revert InvalidParameter("hardwareCost");
+        _acquire(cost);
+    }
+
+    /// @notice Computes the NAV from the live inputs and publishes it as a new round. Anyone may call.
+    /// @return roundId The new round.
+    /// @return navPerShare Its answer.
+    function update() public returns (uint80 roundId, uint256 navPerShare) {
+        (address sequencerFeed, uint32 gracePeriod) = _roles().sequencerUptime();
+        OracleLib.checkSequencer(AggregatorV3Interface(sequencerFeed), gracePeriod);
+        Breakdown memory b = breakdown();
+        if (b.navPerShare == 0) revert ZeroNav();
+        roundId = _latestRound + 1;
+        _latestRound = roundId;
+        _rounds[roundId] = SafeCast.toUint192(b.navPerShare) | (b.observedAt << 192);
+        emit NavUpdated(
+            roundId, b.navPerShare, b.hardwareValue, b.reserve, b.unstreamed, b.totalSupply, b.appraised, b.observedAt
+        );
+        return (roundId, b.navPerShare);
+    }
+
+    /// @notice The NAV the next `update` would publish, with its components. Reverts while there is no NAV.
+    function breakdown() public view returns (Breakdown memory b) {
+        b.totalSupply = _shareToken().totalSupply();
+        if (b.totalSupply == 0) revert NoSharesOutstanding();
+        (b.hardwareValue, b.observedAt, b.appraised) = hardwareValue();
+        b.reserve = IRevenueVault(CloneArgs.addressAt(4)).reserve();
+        b.unstreamed = _shareToken().unstreamed();
+        b.navPerShare = ((b.hardwareValue + b.reserve + b.unstreamed) * 1e18) / b.totalSupply;
+    }
+
+    /// @notice The hardware's value now: the appraisal when it is fresh and believable, otherwise the schedule.
+    /// @return value In stablecoin units.
+    /// @return observedAt When it was observed.
+    /// @return appraised Whether the appraisal feed was used.
+    function hardwareValue() public view returns (uint256 value, uint256 observedAt, bool appraised) {
+        Schedule memory schedule = _schedule;
+        value = scheduledValue();
+        observedAt = block.timestamp;
+        if (address(_appraisal.aggregator) == address(0)) return (value, observedAt, false);
+        (OracleLib.ReadStatus status, uint256 appraisal, uint256 appraisedAt,,) =
+            OracleLib.tryRead(_appraisal, schedule.decimals);
+        if (status != OracleLib.ReadStatus.Ok) return (value, observedAt, false);
+        uint256 band = (value * schedule.maxDeviationBps) / BPS;
+        if (appraisal + band < value || appraisal > value + band) return (value, observedAt, false);
+        return (appraisal, appraisedAt, true);
+    }
+
+    /// @notice The depreciation schedule's value now: cost falling in a straight line to the salvage value over
+    ///         the useful life, then flat. Rounded down.
+    function scheduledValue() public view returns (uint256) {
+        Schedule memory schedule = _schedule;
+        if (schedule.start == 0) revert HardwareNotAcquired();
+        uint256 salvage = (uint256(schedule.cost) * schedule.salvageBps) / BPS;
+        uint256 elapsed = block.timestamp - schedule.start;
+        if (elapsed >= schedule.usefulLife) return salvage;
+        return salvage + ((schedule.cost - salvage) * (schedule.usefulLife - elapsed)) / schedule.usefulLife;
+    }
+
+    /// @notice The schedule and the feed settings.
+    function schedule() external view returns (Schedule memory) {
+        return _schedule;
+    }
+
+    /// @notice The appraisal feed and how it is read (aggregator zero when there is none).
+    function appraisalFeed() external view returns (OracleLib.Feed memory) {
+        return _appraisal;
+    }
+
+    /// @notice How long a published NAV stays usable by the protocol.
+    function navHeartbeat() external view returns (uint32) {
+        return _schedule.navHeartbeat;
+    }
+
+    // ---------------------------------------------------------------- AggregatorV3Interface
+
+    /// @inheritdoc AggregatorV3Interface
+    function decimals() external view returns (uint8) {
+        return _schedule.decimals;
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function description() external view returns (string memory) {
+        return string.concat(IERC20Metadata(address(_shareToken())).symbol(), " NAV per share");
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function version() external pure returns (uint256) {
+        return 1;
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function getRoundData(uint80 roundId)
+        public
+        view
+        returns (uint80, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        uint256 round = _rounds[roundId];
+        if (round == 0) revert RoundNotFound(roundId);
+        updatedAt = round >> 192;
+        answer = int256(uint256(uint192(round)));
+        return (roundId, answer, updatedAt, updatedAt, roundId);
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
+        return getRoundData(_latestRound);
+    }
+
+    // ---------------------------------------------------------------- Automation
+
+    /// @notice Chainlink Automation: a NAV exists and the last round is older than half the heartbeat.
+    function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
+        Schedule memory schedule = _schedule;
+        if (schedule.start == 0 || _shareToken().totalSupply() == 0) return (false, "");
+        uint256 round = _rounds[_latestRound];
+        upkeepNeeded = round == 0 || block.timestamp - (round >> 192) >= schedule.navHeartbeat / 2;
+        performData = "";
+    }
+
+    /// @notice Chainlink Automation: publishes a round (revalidating everything `update` checks).
+    function performUpkeep(bytes calldata) external {
+        update();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @notice The stablecoin NAV is counted in.
+    function stablecoin() public view returns (address) {
+        return CloneArgs.addressAt(0);
+    }
+
+    function _acquire(uint256 cost) private {
+        _schedule.cost = uint112(cost);
+        _schedule.start = uint40(block.timestamp);
+        emit HardwareAcquired(cost, block.timestamp);
+    }
+
+    function _shareToken() private view returns (IShareToken) {
+        return IShareToken(CloneArgs.addressAt(1));
+    }
+
+    function _roles() private view returns (IClusterRoles) {
+        return IClusterRoles(CloneArgs.addressAt(2));
+    }
+}
