@@ -69,6 +69,7 @@ export interface DeployOptions {
   raise?: { price: bigint; softCap: bigint; hardCap: bigint; duration: number; minPerAccount?: bigint; maxPerAccount?: bigint };
   withAllowlist?: boolean;
   redemptionFeeBps?: bigint;
+  reserveBps?: bigint;
 }
 
 /** Deploys every implementation and the factory that clones them. */
@@ -116,6 +117,7 @@ export async function deployCluster(options: DeployOptions = {}): Promise<Deploy
     initialShares,
     maxRevenuePerEpoch: options.maxRevenuePerEpoch ?? 10_000_000n * unit,
     redemptionFeeBps: options.redemptionFeeBps ?? REDEMPTION_FEE_BPS,
+    reserveBps: options.reserveBps ?? RESERVE_BPS,
     withAllowlist: options.withAllowlist ?? false,
     offering: raise
       ? {

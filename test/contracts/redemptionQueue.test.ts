@@ -1,0 +1,294 @@
+import { describe, it, expect, beforeAll, beforeEach } from "vitest";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import {
+  closeEpochAt, deployCluster, increaseTime, snapshot, ethers, DAY, NAV_HEARTBEAT, REDEMPTION_FEE_BPS, SHARE,
+  type Deployment,
+} from "../helpers/fixtures";
+import { expectRevert } from "../helpers/assertions";
+
+const RENT = 100_000n; // whole stablecoins per funded epoch
+// Half of all rent goes to the reserve here: NAV counts the rent still streaming to holders, so a thinner reserve
+// would take many epochs to fill a large request completely.
+const RESERVE_BPS = 5_000n;
+const BPS = 10_000n;
+
+/** Pays and attests one epoch of rent, closes the epoch (funding the reserve) and publishes a NAV round. */
+async function fundReserve(d: Deployment, rent = RENT): Promise<void> {
+  await d.vault.connect(d.renter).payRent(rent * d.unit, ethers.id("rent"));
+  await closeEpochAt(d, (await d.vault.attestedRevenue()) + rent * d.unit);
+  await d.nav.update();
+}
+
+/** The settlement price per whole share: the published NAV minus the redemption fee, rounded down. */
+async function redemptionPrice(d: Deployment): Promise<bigint> {
+  const [, nav] = await d.nav.latestRoundData();
+  return (nav * (BPS - REDEMPTION_FEE_BPS)) / BPS;
+}
+
+async function request(d: Deployment, holder: HardhatEthersSigner, shares: bigint) {
+  return d.queue.connect(holder).requestRedeem(shares, holder.address, holder.address);
+}
+
+describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDecimals) => {
+  let d: Deployment;
+  let a: HardhatEthersSigner;
+  let b: HardhatEthersSigner;
+  let c: HardhatEthersSigner;
+  let reset: () => Promise<void>;
+
+  beforeAll(async () => {
+    d = await deployCluster({ stableDecimals, reserveBps: RESERVE_BPS });
+    [a, b, c] = d.holders;
+    // a keeps 700k shares, b gets 200k, c 100k.
+    await d.token.connect(a).transfer(b.address, 200_000n * SHARE);
+    await d.token.connect(a).transfer(c.address, 100_000n * SHARE);
+    reset = await snapshot();
+  });
+  beforeEach(async () => reset());
+
+  describe("requests", () => {
+    it("escrows the shares, which stop earning while what they earned stays with the requester", async () => {
+      await fundReserve(d); // a stream runs over the next epoch
+      await increaseTime(DAY);
+      const shares = 100_000n * SHARE;
+      const eligibleBefore = await d.token.eligibleSupply();
+      const tx = await request(d, c, shares);
+      const earnedAtRequest = await d.token.earned(c.address);
+      expect(earnedAtRequest).toBeGreaterThan(0n);
+      expect(await d.token.balanceOf(c.address)).toBe(0n);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(shares);
+      expect(await d.token.eligibleSupply()).toBe(eligibleBefore - shares);
+      expect(await d.token.earned(d.queue.target)).toBe(0n);
+      expect(await d.queue.pendingRedeemRequest(1, c.address)).toBe(shares);
+      expect(await d.queue.pendingRedeemRequest(2, c.address)).toBe(0n);
+      expect(await d.queue.claimableRedeemRequest(1, c.address)).toBe(0n);
+      const receipt = await tx.wait();
+      const event = receipt!.logs.map((l) => d.queue.interface.parseLog(l)).find((e) => e?.name === "RedeemRequest")!;
+      expect([...event.args]).toEqual([c.address, c.address, 1n, c.address, shares]);
+
+      await increaseTime(DAY);
+      // c holds nothing now: its earnings stopped at the request and stay claimable.
+      expect(await d.token.earned(c.address)).toBe(earnedAtRequest);
+      const paid = await d.stable.balanceOf(c.address);
+      await d.token.connect(c).claim(c.address);
+      expect((await d.stable.balanceOf(c.address)) - paid).toBe(earnedAtRequest);
+    });
+
+    it("lets an approved operator request for the owner, and refuses strangers and bad input", async () => {
+      await expectRevert(d.queue.connect(d.stranger).requestRedeem(SHARE, d.stranger.address, a.address), d.queue, "Unauthorized");
+      await d.queue.connect(a).setOperator(d.stranger.address, true);
+      expect(await d.queue.isOperator(a.address, d.stranger.address)).toBe(true);
+      await d.queue.connect(d.stranger).requestRedeem(SHARE, b.address, a.address);
+      expect(await d.queue.pendingRedeemRequest(1, b.address)).toBe(SHARE);
+      await d.queue.connect(a).setOperator(d.stranger.address, false);
+      await expectRevert(d.queue.connect(d.stranger).requestRedeem(SHARE, b.address, a.address), d.queue, "Unauthorized");
+
+      await expectRevert(request(d, a, 0n), d.queue, "ZeroAmount");
+      await expectRevert(d.queue.connect(a).requestRedeem(SHARE, ethers.ZeroAddress, a.address), d.queue, "ZeroAddress");
+      await expectRevert(request(d, c, 100_001n * SHARE), d.token, "ERC20InsufficientBalance");
+      expect(await d.token.balanceOf(d.queue.target)).toBe(SHARE);
+    });
+
+    it("takes shares into escrow only as requests", async () => {
+      await expectRevert(d.token.connect(a).transfer(d.queue.target, SHARE), d.token, "ERC20InvalidReceiver");
+      await expectRevert(d.token.connect(a).moveToEscrow(a.address, SHARE), d.token, "Unauthorized");
+      await expectRevert(d.token.connect(a).burn(d.queue.target, 1n), d.token, "Unauthorized");
+    });
+  });
+
+  describe("settlement", () => {
+    it("fills every pending share when the reserve suffices, burns them and pays NAV minus the fee", async () => {
+      const shares = [1_000n * SHARE, 2_500n * SHARE];
+      await request(d, b, shares[0]);
+      await request(d, c, shares[1]);
+      await fundReserve(d);
+      const price = await redemptionPrice(d);
+      const reserve = await d.vault.reserve();
+      const supply = await d.token.totalSupply();
+      const total = shares[0] + shares[1];
+      expect(reserve).toBeGreaterThan((total * price) / SHARE); // enough for a full fill
+
+      await d.queue.settle();
+      const assets = (total * price) / SHARE;
+      expect(await d.token.totalSupply()).toBe(supply - total);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+      expect(await d.vault.reserve()).toBe(reserve - assets);
+      expect(await d.vault.reservePaidOut()).toBe(assets);
+      expect(await d.stable.balanceOf(d.queue.target)).toBe(assets);
+      expect((await d.queue.currentEra()).id).toBe(2n); // the era closed
+      expect((await d.queue.settings()).sharesFilled).toBe(total);
+
+      for (const [holder, requested] of [[b, shares[0]], [c, shares[1]]] as const) {
+        const [claimableShares, claimableAssets] = await d.queue.claimable(holder.address);
+        expect(claimableShares).toBe(requested);
+        const exact = (requested * assets) / total;
+        expect(exact - claimableAssets).toBeLessThanOrEqual(1n); // floored per claim, never above
+        expect(await d.queue.claimableRedeemRequest(1, holder.address)).toBe(requested);
+        expect(await d.queue.pendingRedeemRequest(1, holder.address)).toBe(0n);
+        const before = await d.stable.balanceOf(d.renter.address);
+        await d.queue.connect(holder).redeem(requested, d.renter.address, holder.address);
+        expect((await d.stable.balanceOf(d.renter.address)) - before).toBe(claimableAssets);
+      }
+      // What stays behind is the flooring of two claims.
+      expect(await d.stable.balanceOf(d.queue.target)).toBeLessThanOrEqual(2n);
+    });
+
+    it("fills every request by the same fraction when the reserve is short, and the rest later", async () => {
+      const requested = new Map([[a, 50_000n * SHARE], [b, 30_000n * SHARE], [c, 20_000n * SHARE]]);
+      for (const [holder, shares] of requested) await request(d, holder, shares);
+      await fundReserve(d);
+      const price = await redemptionPrice(d);
+      const reserve = await d.vault.reserve();
+      const filled = (reserve * SHARE) / price;
+      expect(filled).toBeLessThan(100_000n * SHARE); // short: a partial fill
+      await d.queue.settle();
+      const era = await d.queue.currentEra();
+      expect(era.partiallyFilled).toBe(true);
+      expect(era.pending).toBe(100_000n * SHARE - filled);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(era.pending);
+
+      for (const [holder, shares] of requested) {
+        const pending = await d.queue.pendingRedeemRequest(1, holder.address);
+        // Same fraction for everyone: pending / requested = era.pending / total, up to one share unit.
+        const expected = (shares * era.pending) / (100_000n * SHARE);
+        expect(expected - pending).toBeLessThanOrEqual(1n);
+        const [claimableShares] = await d.queue.claimable(holder.address);
+        expect(claimableShares).toBe(shares - pending);
+      }
+
+      // Nothing more until the next epoch closes; then the rest is filled.
+      await expectRevert(d.queue.settle(), d.queue, "SettlementNotDue");
+      await fundReserve(d, 500_000n);
+      await d.queue.settle();
+      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+      expect((await d.queue.currentEra()).id).toBe(2n);
+      const paidOut = await d.vault.reservePaidOut();
+      let claimed = 0n;
+      for (const [holder, shares] of requested) {
+        const [claimableShares, claimableAssets] = await d.queue.claimable(holder.address);
+        expect(claimableShares).toBe(shares);
+        // Part at each settlement's price, in proportion to its shares.
+        expect(claimableAssets).toBeLessThanOrEqual((paidOut * shares) / (100_000n * SHARE));
+        await d.queue.connect(holder).redeem(claimableShares, holder.address, holder.address);
+        claimed += claimableAssets;
+      }
+      // Invariant 5: paid to redeemers <= reserve paid out <= reserve funded; the rest is rounding dust,
+      // under a unit per claim and settlement.
+      expect(paidOut).toBeLessThanOrEqual(await d.vault.reserveFunded());
+      expect(claimed).toBeLessThanOrEqual(paidOut);
+      expect(paidOut - claimed).toBeLessThanOrEqual(6n);
+      expect(await d.stable.balanceOf(d.queue.target)).toBe(paidOut - claimed);
+    });
+
+    it("joins a later request to the partly filled era without a share of the earlier fill", async () => {
+      await request(d, a, 100_000n * SHARE);
+      await fundReserve(d);
+      await d.queue.settle();
+      const afterFill = await d.queue.claimable(a.address);
+      await request(d, c, 10_000n * SHARE);
+      expect(10_000n * SHARE - (await d.queue.pendingRedeemRequest(1, c.address))).toBeLessThanOrEqual(1n);
+      expect(await d.queue.claimable(c.address)).toEqual([0n, 0n]);
+      expect(await d.queue.claimable(a.address)).toEqual(afterFill);
+    });
+
+    it("refuses to settle with named errors, moving nothing", async () => {
+      await expectRevert(d.queue.settle(), d.queue, "SettlementNotDue");
+      await fundReserve(d);
+      await expectRevert(d.queue.settle(), d.queue, "NothingToSettle");
+      await request(d, c, SHARE);
+      const reserve = await d.vault.reserve();
+      await d.token.connect(d.guardian).pause();
+      await expectRevert(d.queue.settle(), d.queue, "EnforcedPause");
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(false);
+      await d.token.connect(d.guardian).unpause();
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(true);
+      await increaseTime(NAV_HEARTBEAT + 1);
+      await expectRevert(d.queue.settle(), d.queue, "StaleOracleAnswer");
+      expect(await d.vault.reserve()).toBe(reserve);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(SHARE);
+      await d.nav.update();
+      await d.queue.performUpkeep("0x");
+      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+    });
+
+    it("refuses to fill from an empty reserve", async () => {
+      const noReserve = await deployCluster({ stableDecimals, reserveBps: 0n });
+      await request(noReserve, noReserve.holders[0], SHARE);
+      await fundReserve(noReserve);
+      expect((await noReserve.queue.checkUpkeep("0x"))[0]).toBe(false);
+      await expectRevert(noReserve.queue.settle(), noReserve.queue, "ReserveTooSmall");
+    });
+  });
+
+  describe("cancel and redeem", () => {
+    it("returns pending shares, keeps what was filled claimable, and refuses once nothing is pending", async () => {
+      await request(d, b, 60_000n * SHARE);
+      await request(d, c, 40_000n * SHARE);
+      await fundReserve(d);
+      await d.queue.settle();
+      const pendingB = await d.queue.pendingRedeemRequest(1, b.address);
+      const [filledB] = await d.queue.claimable(b.address);
+      const balanceBefore = await d.token.balanceOf(b.address);
+      await expectRevert(d.queue.connect(d.stranger).cancelRedeemRequest(1, b.address), d.queue, "Unauthorized");
+      await expectRevert(d.queue.connect(b).cancelRedeemRequest(2, b.address), d.queue, "NothingPending");
+      await d.queue.connect(b).cancelRedeemRequest(1, b.address);
+      expect((await d.token.balanceOf(b.address)) - balanceBefore).toBe(pendingB);
+      expect((await d.queue.claimable(b.address))[0]).toBe(filledB);
+      await expectRevert(d.queue.connect(b).cancelRedeemRequest(1, b.address), d.queue, "NothingPending");
+      // The last request out takes whatever rounding left in the era, so escrow keeps no orphan shares.
+      await d.queue.connect(c).cancelRedeemRequest(1, c.address);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+    });
+
+    it("refuses to cancel after fulfilment and to redeem more than is claimable; redeeming all leaves no dust", async () => {
+      const all = await d.token.balanceOf(c.address);
+      await request(d, c, all);
+      await fundReserve(d, 500_000n);
+      await d.queue.settle();
+      await expectRevert(d.queue.connect(c).cancelRedeemRequest(1, c.address), d.queue, "NothingPending");
+      await expectRevert(d.queue.connect(c).redeem(all + 1n, c.address, c.address), d.queue, "ExceedsClaimable");
+      await expectRevert(d.queue.connect(c).redeem(0n, c.address, c.address), d.queue, "ZeroAmount");
+      await expectRevert(d.queue.connect(c).redeem(1n, ethers.ZeroAddress, c.address), d.queue, "ZeroAddress");
+      await expectRevert(d.queue.connect(d.stranger).redeem(1n, d.stranger.address, c.address), d.queue, "Unauthorized");
+      // Partial claims are pro rata; the last one takes the remainder exactly.
+      const [, assets] = await d.queue.claimable(c.address);
+      const before = await d.stable.balanceOf(c.address);
+      await d.queue.connect(c).redeem(all / 4n, c.address, c.address);
+      expect((await d.stable.balanceOf(c.address)) - before).toBe(assets / 4n);
+      await d.queue.connect(c).redeem(all - all / 4n, c.address, c.address);
+      expect((await d.stable.balanceOf(c.address)) - before).toBe(assets);
+      expect(await d.queue.claimable(c.address)).toEqual([0n, 0n]);
+      // Redeeming everything left no shares anywhere: c holds none and nothing is pending.
+      expect(await d.token.balanceOf(c.address)).toBe(0n);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+    });
+
+    it("keeps redemptions claimable while paused", async () => {
+      await request(d, c, 1_000n * SHARE);
+      await fundReserve(d);
+      await d.queue.settle();
+      await d.token.connect(d.guardian).pause();
+      const [shares, assets] = await d.queue.claimable(c.address);
+      const before = await d.stable.balanceOf(c.address);
+      await d.queue.connect(c).redeem(shares, c.address, c.address);
+      expect((await d.stable.balanceOf(c.address)) - before).toBe(assets);
+    });
+  });
+});
+
+describe("RedemptionQueue with the allowlist", () => {
+  it("lets a lapsed entry exit through the queue but not a frozen account", async () => {
+    const d = await deployCluster({ withAllowlist: true });
+    const [a, b] = d.holders;
+    const policy = d.policy!;
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    await policy.connect(d.operator).setAllowed([a.address, b.address], now + BigInt(DAY));
+    await d.token.connect(a).transfer(b.address, 10n * SHARE);
+    await increaseTime(2 * DAY); // both entries lapse
+    await d.queue.connect(b).requestRedeem(SHARE, b.address, b.address);
+    await policy.connect(d.operator).freeze(a.address);
+    await expectRevert(request(d, a, SHARE), d.token, "TransferNotAllowed");
+    // Cancelled shares return only to someone who may hold them.
+    await expectRevert(d.queue.connect(b).cancelRedeemRequest(1, b.address), d.token, "TransferNotAllowed");
+  });
+});
