@@ -133,3 +133,22 @@ describe("AllowlistPolicy", () => {
     expect(shareReserve + (await d.token.balanceOf(trader.address))).toBe(10_000n * SHARE);
   });
 });
+
+describe("AllowlistPolicy in a raise", () => {
+  it("sells only to allowlisted, unfrozen receivers, and a refused purchase moves no money", async () => {
+    const d = await deployCluster({ withAllowlist: true, raise: { price: 1n, softCap: 10n, hardCap: 1_000n, duration: DAY } });
+    const [buyer, friend] = d.holders;
+    const policy = d.policy!;
+    await d.stable.mint(buyer.address, 100n * d.unit);
+    await d.stable.connect(buyer).approve(d.offering.target, ethers.MaxUint256);
+    await expectRevert(d.offering.connect(buyer).buy(10n * d.unit, buyer.address), d.token, "TransferNotAllowed");
+    expect(await d.stable.balanceOf(buyer.address)).toBe(100n * d.unit);
+    await policy.connect(d.operator).setAllowed([buyer.address], (await latestTimestamp()) + BigInt(30 * DAY));
+    await d.offering.connect(buyer).buy(10n * d.unit, buyer.address);
+    await expectRevert(d.offering.connect(buyer).buy(10n * d.unit, friend.address), d.token, "TransferNotAllowed");
+    await policy.connect(d.guardian).freeze(buyer.address);
+    await expectRevert(d.offering.connect(buyer).buy(10n * d.unit, buyer.address), d.token, "TransferNotAllowed");
+    expect(await d.stable.balanceOf(buyer.address)).toBe(90n * d.unit);
+    expect(await d.token.balanceOf(buyer.address)).toBe(10n * SHARE);
+  });
+});

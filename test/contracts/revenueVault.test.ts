@@ -250,6 +250,9 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
 
     it("lets only the operator withdraw operator fees, to an address of its choice", async () => {
       await expectRevert(d.vault.connect(d.stranger).withdrawOperatorFees(d.stranger.address), d.vault, "Unauthorized");
+      // Only the redemption queue takes reserve out, only the offering books issuance into it.
+      await expectRevert(d.vault.connect(d.stranger).withdrawReserve(0n), d.vault, "Unauthorized");
+      await expectRevert(d.vault.connect(d.operator).depositReserve(1n), d.vault, "Unauthorized");
       await expectRevert(d.vault.connect(d.operator).withdrawOperatorFees(ethers.ZeroAddress), d.vault, "ZeroAddress");
       const owed = await d.vault.operatorFeesOwed();
       await d.vault.connect(d.operator).withdrawOperatorFees(d.keeper.address);

@@ -381,6 +381,33 @@ describe("ClusterShareToken", () => {
     });
   });
 
+  describe("while a raise locks the shares", () => {
+    it("only mints and burns, counts every share as eligible, and stores eligible supply at unlock", async () => {
+      const raising = await deployCluster({ raise: { price: 1n, softCap: 10n, hardCap: 1_000n, duration: DAY } });
+      const [a, b] = raising.holders;
+      const { token, offering, stable, unit } = raising;
+      await stable.mint(a.address, 1_000n * unit);
+      await stable.connect(a).approve(offering.target, ethers.MaxUint256);
+      await offering.connect(a).buy(600n * unit, a.address);
+      expect(await token.locked()).toBe(true);
+      expect(await token.eligibleSupply()).toBe(600n * SHARE);
+      await expectRevert(token.connect(a).transfer(b.address, 1n), token, "SharesLocked");
+      await expectRevert(token.connect(a).approve(b.address, 1n).then(() => token.connect(b).transferFrom(a.address, b.address, 1n)), token, "SharesLocked");
+      // Exclusions wait for the unlock (eligible supply is not stored until then); roles are still checked first.
+      await expectRevert(token.connect(raising.operator).setExcluded(offering.target, true), token, "SharesLocked");
+      await expectRevert(token.connect(a).mint(a.address, 1n), token, "Unauthorized");
+      await expectRevert(token.connect(a).unlock(), token, "Unauthorized");
+      await expectRevert(token.connect(a).burn(a.address, 1n), token, "Unauthorized");
+
+      await offering.connect(a).buy(400n * unit, a.address); // hard cap reached
+      await offering.finalize();
+      expect(await token.locked()).toBe(false);
+      expect(await token.eligibleSupply()).toBe(1_000n * SHARE);
+      await token.connect(a).transfer(b.address, SHARE);
+      expect(await token.balanceOf(b.address)).toBe(SHARE);
+    });
+  });
+
   describe("clones", () => {
     it("cannot be initialised twice, nor can the implementation", async () => {
       const s = d.stranger.address;
