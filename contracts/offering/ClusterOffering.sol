@@ -153,8 +153,10 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
             return;
         }
         if (t.lotAssets == 0 || t.lotShares == 0) revert InvalidParameter("pricePerShare");
-        if (t.hardCap > type(uint128).max) revert InvalidParameter("hardCap");
-        if (t.softCap == 0 || t.softCap > t.hardCap) revert InvalidParameter("softCap");
+        // The proceeds become the NAV oracle's hardware cost, which is bounded by uint112.
+        if (t.hardCap > type(uint112).max) revert InvalidParameter("hardCap");
+        // Only whole lots sell: a soft cap above the most a sell-out can raise would fail a sold-out raise.
+        if (t.softCap == 0 || t.softCap > t.hardCap - (t.hardCap % t.lotAssets)) revert InvalidParameter("softCap");
         if (t.deadline <= block.timestamp) revert InvalidParameter("deadline");
         if (t.maxPerAccount != 0 && t.maxPerAccount < t.minPerAccount) revert InvalidParameter("maxPerAccount");
     }

@@ -123,6 +123,9 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         }
         if (params.hardwareCost > type(uint112).max) revert InvalidParameter("hardwareCost");
         if (address(params.appraisalFeed) != address(0)) {
+            // A round priced from an appraisal is dated at the appraisal, so it must leave the round usable for
+            // at least half the NAV heartbeat, or the offering and the queue would refuse a round just published.
+            if (params.appraisalHeartbeat > params.navHeartbeat / 2) revert InvalidParameter("appraisalHeartbeat");
             _appraisal = OracleLib.register(params.appraisalFeed, params.appraisalHeartbeat);
         }
         _schedule = Schedule({
@@ -172,7 +175,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         b.navPerShare = ((b.hardwareValue + b.reserve + b.unstreamed) * 1e18) / b.totalSupply;
     }
 
-    /// @notice The hardware's value now: the appraisal when it is fresh and believable, otherwise the schedule.
+    /// @notice The hardware's value now: the appraisal when it is fresh, believable and no older than the last round,
+    ///         otherwise the schedule.
     /// @return value In stablecoin units.
     /// @return observedAt When it was observed.
     /// @return appraised Whether the appraisal feed was used.
@@ -186,6 +190,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         if (status != OracleLib.ReadStatus.Ok) return (value, observedAt, false);
         uint256 band = (value * schedule.maxDeviationBps) / BPS;
         if (appraisal + band < value || appraisal > value + band) return (value, observedAt, false);
+        // Rounds' updatedAt never goes backwards: an appraisal older than the last round's observation is not used.
+        if (appraisedAt < _rounds[_latestRound] >> 192) return (value, observedAt, false);
         return (appraisal, appraisedAt, true);
     }
 
