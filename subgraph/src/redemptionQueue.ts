@@ -1,0 +1,251 @@
+import { BigInt, ethereum } from "@graphprotocol/graph-ts";
+import {
+  CancelRedeemRequest, RedeemRequest, RedeemSettled, Withdraw,
+} from "../generated/templates/RedemptionQueue/RedemptionQueue";
+import { Cluster, Position, RedemptionClaim, RedemptionEra, RedemptionRequest, RedemptionSettlement } from "../generated/schema";
+import { ZERO } from "./helpers/constants";
+import { currentCluster, getOrCreateAccount, getOrCreatePosition, loadProtocol } from "./helpers/entities";
+import { eventId, redemptionEraId, redemptionRequestId } from "./helpers/ids";
+import {
+  loadOrCreateEra, refreshIdlePosition, refreshRequest, statusOf, syncRequest, without,
+} from "./helpers/redemption";
+import { saveCluster } from "./helpers/snapshots";
+
+/** Shares entered the queue for `controller` in era `requestId` (the queue's requestRedeem). */
+export function handleRedeemRequest(event: RedeemRequest): void {
+  const cluster = currentCluster();
+  const shares = event.params.shares;
+  const era = loadOrCreateEra(cluster, event.params.requestId);
+  const position = getOrCreatePosition(cluster, event.params.controller);
+  syncOpenRequest(cluster, position);
+
+  // Units in the era: one per share until a partial fill, then in proportion to the era's units per share.
+  let units = shares;
+  if (era.partiallyFilled && !era.units.isZero()) units = shares.times(era.units).div(era.pending);
+  era.units = era.units.plus(units);
+  era.pending = era.pending.plus(shares);
+
+  const id = redemptionRequestId(cluster.id, event.params.controller, event.params.requestId);
+  let request = RedemptionRequest.load(id);
+  if (request == null || request.units.isZero()) {
+    if (request == null) request = newRequest(id, cluster, event);
+    request.paidPerUnit = era.partiallyFilled ? era.assetsPerUnit : ZERO;
+  }
+  request.units = request.units.plus(units);
+  request.pendingAtSync = era.partiallyFilled ? request.units.times(era.pending).div(era.units) : request.units;
+  request.sharesRequested = request.sharesRequested.plus(shares);
+  request.updatedAt = event.block.timestamp.toI64();
+  position.openRedemptionRequest = id;
+  if (!era.openRequests.includes(id)) {
+    const open = era.openRequests;
+    open.push(id);
+    era.openRequests = open;
+  }
+  era.save();
+  request.save();
+  refreshEra(era, id, request, position);
+
+  cluster.sharesPendingRedemption = cluster.sharesPendingRedemption.plus(shares);
+  saveCluster(cluster, event);
+}
+
+/** The controller's pending shares went back to it. */
+export function handleCancelRedeemRequest(event: CancelRedeemRequest): void {
+  const cluster = currentCluster();
+  const era = RedemptionEra.load(redemptionEraId(cluster.id, event.params.requestId))!;
+  const position = getOrCreatePosition(cluster, event.params.controller);
+  const request = RedemptionRequest.load(redemptionRequestId(cluster.id, event.params.controller, event.params.requestId))!;
+  syncRequest(request, era, position);
+  era.units = era.units.minus(request.units);
+  // The event's shares include what rounding left in the era when this was the last request out.
+  era.pending = era.pending.minus(event.params.shares);
+  era.openRequests = without(era.openRequests, request.id);
+  era.save();
+
+  request.units = ZERO;
+  request.pendingAtSync = ZERO;
+  request.paidPerUnit = ZERO;
+  request.sharesCancelled = request.sharesCancelled.plus(event.params.shares);
+  request.updatedAt = event.block.timestamp.toI64();
+  position.openRedemptionRequest = null;
+  refreshRequest(request, era, position);
+  refreshIdlePosition(position);
+  request.save();
+  position.save();
+  refreshEra(era, null, null, null);
+
+  cluster.sharesPendingRedemption = cluster.sharesPendingRedemption.minus(event.params.shares);
+  saveCluster(cluster, event);
+}
+
+/** A settlement filled part or all of an era: every request in it progresses by the same fraction. */
+export function handleRedeemSettled(event: RedeemSettled): void {
+  const cluster = currentCluster();
+  const p = event.params;
+  const settlement = new RedemptionSettlement(eventId(event));
+  settlement.cluster = cluster.id;
+  settlement.settlementId = p.settlementId;
+  settlement.requestId = p.requestId;
+  settlement.navPerShare = p.navPerShare;
+  settlement.pricePerShare = p.pricePerShare;
+  settlement.sharesFilled = p.sharesFilled;
+  settlement.assets = p.assets;
+  settlement.sharesPending = p.sharesPending;
+  settlement.fullyFilled = p.fullyFilled;
+  settlement.timestamp = event.block.timestamp.toI64();
+  settlement.transactionHash = event.transaction.hash;
+  settlement.save();
+
+  const era = RedemptionEra.load(redemptionEraId(cluster.id, p.requestId))!;
+  era.assetsPerUnit = era.assetsPerUnit.plus(p.assets.times(BigInt.fromString("1000000000000000000000000000000000000")).div(era.units));
+  era.settled = true;
+  era.pending = p.sharesPending;
+  if (p.fullyFilled) era.finished = true;
+  else era.partiallyFilled = true;
+  const open = era.openRequests;
+  for (let i = 0; i < open.length; i++) {
+    const request = RedemptionRequest.load(open[i])!;
+    const settlements = request.settlements;
+    settlements.push(settlement.id);
+    request.settlements = settlements;
+    request.save();
+  }
+  if (p.fullyFilled) era.openRequests = [];
+  era.save();
+  refreshRequests(era, open);
+
+  cluster.sharesPendingRedemption = cluster.sharesPendingRedemption.minus(p.sharesFilled);
+  cluster.sharesRedeemed = cluster.sharesRedeemed.plus(p.sharesFilled);
+  cluster.assetsRedeemed = cluster.assetsRedeemed.plus(p.assets);
+  saveCluster(cluster, event);
+  const protocol = loadProtocol();
+  protocol.totalRedeemedAssets = protocol.totalRedeemedAssets.plus(p.assets);
+  protocol.save();
+}
+
+/** The controller redeemed filled shares: the claim is allocated to its oldest unclaimed requests first. */
+export function handleWithdraw(event: Withdraw): void {
+  const cluster = currentCluster();
+  const controller = event.params.owner;
+  const position = getOrCreatePosition(cluster, controller);
+  syncOpenRequest(cluster, position);
+  position.claimableSharesSynced = position.claimableSharesSynced.minus(event.params.shares);
+  position.claimableAssetsSynced = position.claimableAssetsSynced.minus(event.params.assets);
+  position.sharesRedeemed = position.sharesRedeemed.plus(event.params.shares);
+  position.assetsRedeemed = position.assetsRedeemed.plus(event.params.assets);
+  allocateClaim(position, event.params.shares, event.params.assets, event);
+
+  const claim = new RedemptionClaim(eventId(event));
+  claim.cluster = cluster.id;
+  claim.controller = getOrCreateAccount(controller).id;
+  claim.receiver = event.params.receiver;
+  claim.sender = event.params.sender;
+  claim.shares = event.params.shares;
+  claim.assets = event.params.assets;
+  claim.timestamp = event.block.timestamp.toI64();
+  claim.transactionHash = event.transaction.hash;
+  claim.save();
+
+  const openId = position.openRedemptionRequest;
+  if (openId == null) {
+    refreshIdlePosition(position);
+    position.save();
+  } else {
+    const request = RedemptionRequest.load(openId!)!;
+    const era = RedemptionEra.load(redemptionEraId(cluster.id, request.requestId))!;
+    refreshRequest(request, era, position);
+    request.save();
+    position.save();
+  }
+}
+
+function newRequest(id: string, cluster: Cluster, event: RedeemRequest): RedemptionRequest {
+  const request = new RedemptionRequest(id);
+  request.cluster = cluster.id;
+  request.controller = getOrCreateAccount(event.params.controller).id;
+  request.requestId = event.params.requestId;
+  request.status = "Pending";
+  request.sharesRequested = ZERO;
+  request.sharesPending = ZERO;
+  request.sharesFilled = ZERO;
+  request.assetsFilled = ZERO;
+  request.sharesCancelled = ZERO;
+  request.sharesClaimed = ZERO;
+  request.assetsClaimed = ZERO;
+  request.units = ZERO;
+  request.pendingAtSync = ZERO;
+  request.paidPerUnit = ZERO;
+  request.sharesSynced = ZERO;
+  request.assetsSynced = ZERO;
+  request.createdAt = event.block.timestamp.toI64();
+  request.settlements = [];
+  return request;
+}
+
+/** Syncs the controller's request in progress, as the queue does before any action of that controller. */
+function syncOpenRequest(cluster: Cluster, position: Position): void {
+  const openId = position.openRedemptionRequest;
+  if (openId == null) return;
+  const request = RedemptionRequest.load(openId!)!;
+  const era = RedemptionEra.load(redemptionEraId(cluster.id, request.requestId))!;
+  syncRequest(request, era, position);
+  if (request.units.isZero()) position.openRedemptionRequest = null;
+  refreshRequest(request, era, position);
+  request.save();
+}
+
+/**
+ * After an era changed, recomputes every open request in it (rounding can move each one's pending shares by a
+ * unit). `changed` is already loaded and must be used instead of reloading; the positions are saved.
+ */
+function refreshEra(era: RedemptionEra, changedId: string | null, changed: RedemptionRequest | null, changedPosition: Position | null): void {
+  if (changed != null && changedPosition != null) {
+    refreshRequest(changed, era, changedPosition);
+    changed.save();
+    changedPosition.save();
+  }
+  if (!era.partiallyFilled) return; // before any partial fill a unit is a share: no one else's figures move
+  const others: string[] = [];
+  for (let i = 0; i < era.openRequests.length; i++) {
+    const id = era.openRequests[i];
+    if (changedId == null || id != changedId) others.push(id);
+  }
+  refreshRequests(era, others);
+}
+
+function refreshRequests(era: RedemptionEra, ids: string[]): void {
+  for (let i = 0; i < ids.length; i++) {
+    const request = RedemptionRequest.load(ids[i])!;
+    const position = Position.load(era.cluster + "-" + request.controller)!;
+    refreshRequest(request, era, position);
+    request.save();
+    position.save();
+  }
+}
+
+function allocateClaim(position: Position, shares: BigInt, assets: BigInt, event: ethereum.Event): void {
+  let sharesLeft = shares;
+  let assetsLeft = assets;
+  const queue = position.unclaimedRedemptions;
+  const remaining: string[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const request = RedemptionRequest.load(queue[i])!;
+    const available = request.sharesFilled.minus(request.sharesClaimed);
+    if (!sharesLeft.isZero() && !available.isZero()) {
+      const take = sharesLeft.lt(available) ? sharesLeft : available;
+      const assetsAvailable = request.assetsFilled.minus(request.assetsClaimed);
+      // The last share of the claim takes what is left of its stablecoin, so the claim is allocated exactly.
+      const assetsTaken = take.equals(sharesLeft) ? assetsLeft : assetsAvailable.times(take).div(available);
+      request.sharesClaimed = request.sharesClaimed.plus(take);
+      request.assetsClaimed = request.assetsClaimed.plus(assetsTaken);
+      request.status = statusOf(request);
+      request.updatedAt = event.block.timestamp.toI64();
+      request.save();
+      sharesLeft = sharesLeft.minus(take);
+      assetsLeft = assetsLeft.minus(assetsTaken);
+    }
+    if (request.sharesClaimed.lt(request.sharesFilled) || !request.sharesPending.isZero()) remaining.push(request.id);
+  }
+  position.unclaimedRedemptions = remaining;
+}
+

@@ -1,0 +1,120 @@
+import { BigDecimal, BigInt, ethereum } from "@graphprotocol/graph-ts";
+import {
+  EpochClosed, RentPaid, ReserveDeposited, ReserveWithdrawn,
+} from "../generated/templates/RevenueVault/RevenueVault";
+import { Cluster, Epoch, OracleReport, RentPayment } from "../generated/schema";
+import { SECONDS_PER_YEAR, SHARE, ZERO } from "./helpers/constants";
+import { currentCluster, loadProtocol } from "./helpers/entities";
+import { epochId, eventId } from "./helpers/ids";
+import { saveCluster } from "./helpers/snapshots";
+
+/** The epoch entity, created open and empty on first use. Not saved. */
+function getOrCreateEpoch(cluster: Cluster, number: BigInt): Epoch {
+  const id = epochId(cluster.id, number);
+  let epoch = Epoch.load(id);
+  if (epoch == null) {
+    epoch = new Epoch(id);
+    epoch.cluster = cluster.id;
+    epoch.number = number;
+    epoch.rentPaid = ZERO;
+    epoch.closed = false;
+  }
+  return epoch;
+}
+
+export function handleRentPaid(event: RentPaid): void {
+  const cluster = currentCluster();
+  const amount = event.params.amount;
+  const epoch = getOrCreateEpoch(cluster, event.params.epoch);
+  epoch.rentPaid = epoch.rentPaid.plus(amount);
+  epoch.save();
+
+  const payment = new RentPayment(eventId(event));
+  payment.cluster = cluster.id;
+  payment.payer = event.params.payer;
+  payment.epoch = epoch.id;
+  payment.amount = amount;
+  payment.paymentRef = event.params.paymentRef;
+  payment.timestamp = event.block.timestamp.toI64();
+  payment.transactionHash = event.transaction.hash;
+  payment.save();
+
+  cluster.rentPaid = cluster.rentPaid.plus(amount);
+  saveCluster(cluster, event);
+  const protocol = loadProtocol();
+  protocol.totalRentPaid = protocol.totalRentPaid.plus(amount);
+  protocol.save();
+}
+
+/**
+ * An epoch closed: the release split, the attested revenue, the shortfall, and the yield it implies. (The
+ * vault's ShortfallRecorded event, emitted just before, carries nothing this does not.)
+ */
+export function handleEpochClosed(event: EpochClosed): void {
+  const cluster = currentCluster();
+  const p = event.params;
+  // The vault's own arithmetic: whatever was attested and not released is owed on top of the earlier shortfall.
+  cluster.shortfall = cluster.shortfall.plus(p.newlyAttested).minus(p.released);
+  cluster.revenueAttested = p.cumulativeRevenue;
+  cluster.distributed = cluster.distributed.plus(p.toHolders);
+  cluster.protocolFees = cluster.protocolFees.plus(p.protocolFee);
+  cluster.operatorFees = cluster.operatorFees.plus(p.operatorFee);
+  cluster.reserve = cluster.reserve.plus(p.toReserve);
+  cluster.epochsClosed += 1;
+  cluster.trailingApr = annualisedYield(cluster, p.toHolders);
+
+  const epoch = getOrCreateEpoch(cluster, p.epoch);
+  epoch.closed = true;
+  epoch.closedAt = event.block.timestamp.toI64();
+  epoch.cumulativeRevenue = p.cumulativeRevenue;
+  epoch.newlyAttested = p.newlyAttested;
+  epoch.released = p.released;
+  epoch.toHolders = p.toHolders;
+  epoch.protocolFee = p.protocolFee;
+  epoch.operatorFee = p.operatorFee;
+  epoch.toReserve = p.toReserve;
+  epoch.shortfall = cluster.shortfall;
+  epoch.nextEpochEnd = p.nextEpochEnd;
+  epoch.save();
+
+  const report = new OracleReport(eventId(event));
+  report.cluster = cluster.id;
+  report.kind = "Revenue";
+  report.value = p.cumulativeRevenue;
+  report.timestamp = event.block.timestamp.toI64();
+  report.blockNumber = event.block.number;
+  report.save();
+  saveCluster(cluster, event);
+
+  const protocol = loadProtocol();
+  protocol.totalRevenueAttested = protocol.totalRevenueAttested.plus(p.newlyAttested);
+  protocol.totalDistributed = protocol.totalDistributed.plus(p.toHolders);
+  protocol.totalProtocolFees = protocol.totalProtocolFees.plus(p.protocolFee);
+  protocol.save();
+}
+
+/** One epoch's holder yield over the shares' NAV value, scaled to a year; null while there is no NAV or supply. */
+function annualisedYield(cluster: Cluster, toHolders: BigInt): BigDecimal | null {
+  const nav = cluster.navPerShare;
+  // `===`: BigInt overloads `==`, which must not see a null.
+  if (nav === null || cluster.totalSupply.isZero() || cluster.epochLength.isZero()) return null;
+  const value = (nav as BigInt).times(cluster.totalSupply).div(SHARE);
+  if (value.isZero()) return null;
+  const epochsPerYear = BigInt.fromI64(SECONDS_PER_YEAR).toBigDecimal().div(cluster.epochLength.toBigDecimal());
+  return toHolders.toBigDecimal().times(epochsPerYear).div(value.toBigDecimal());
+}
+
+export function handleReserveWithdrawn(event: ReserveWithdrawn): void {
+  setReserve(event.params.reserve, event);
+}
+
+export function handleReserveDeposited(event: ReserveDeposited): void {
+  setReserve(event.params.reserve, event);
+}
+
+/** The vault reports the reserve after each movement; take its figure rather than re-deriving it. */
+function setReserve(reserve: BigInt, event: ethereum.Event): void {
+  const cluster = currentCluster();
+  cluster.reserve = reserve;
+  saveCluster(cluster, event);
+}
