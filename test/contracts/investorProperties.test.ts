@@ -99,7 +99,7 @@ class Harness {
     this.mintedByIssuance = 0n;
   }
 
-  async apply(action: Action): Promise<void> {
+  async apply(action: Action): Promise<unknown> {
     const d = this.d;
     const actor = this.investors[(action as { who?: number }).who ?? 0];
     switch (action.kind) {
