@@ -1,0 +1,108 @@
+/**
+ * One mapping instance per data source that runs trigger after trigger, each starting from exactly the state a
+ * fresh instance has right after `_start`: graph-node's semantics (a new instance per trigger, so nothing a
+ * handler leaves in memory or in module globals reaches the next one) without paying for instantiation, host
+ * function binding and `_start` every time, which cost more than most handlers.
+ *
+ * After `_start` the instance's memory, its mutable globals (exported by MappingModule.compile, see
+ * globalExports.ts) and the host heap's arena are saved; before every trigger they are put back, and memory past
+ * the saved image is zeroed as fresh pages are. The one visible difference from a fresh instance, a memory that
+ * may already be larger than the module's initial size, changes no result: the allocator only grows memory when
+ * it runs out.
+ *
+ * Module-level code that touches trigger state (the store, template creation, logging) cannot be replayed from
+ * a snapshot; for such a module `create` answers null and the caller instantiates per trigger instead.
+ */
+import type { EthereumEvent } from "./ethereum";
+import type { HostContext } from "./hostContext";
+import { MappingModule } from "./module";
+
+/** The trigger-dependent part of a HostContext, switched for each trigger. */
+class SwitchableContext implements HostContext {
+  target: HostContext | null = null;
+
+  constructor(readonly dataSource: HostContext["dataSource"]) {}
+
+  get store(): HostContext["store"] {
+    return this.current().store;
+  }
+
+  createDataSource(...args: Parameters<HostContext["createDataSource"]>): void {
+    this.current().createDataSource(...args);
+  }
+
+  log(level: number, message: string): void {
+    this.current().log(level, message);
+  }
+
+  private current(): HostContext {
+    if (!this.target) throw new ModuleLevelTriggerAccess();
+    return this.target;
+  }
+}
+
+class ModuleLevelTriggerAccess extends Error {
+  override name = "ModuleLevelTriggerAccess";
+  constructor() {
+    super("module-level code used the store, logging or template creation");
+  }
+}
+
+export class RestartableMapping {
+  private constructor(
+    private readonly mapping: MappingModule,
+    private readonly context: SwitchableContext,
+    private readonly snapshot: MappingSnapshot,
+  ) {}
+
+  /**
+   * Instantiates `module` for the data source and saves its state after `_start`. Null if module-level code
+   * touched trigger state; throws, as instantiation does, for a module that cannot run at all.
+   */
+  static async create(module: WebAssembly.Module, dataSource: HostContext["dataSource"]): Promise<RestartableMapping | null> {
+    if (!MappingModule.exportsMutableGlobals(module)) throw new Error("compile the module with MappingModule.compile");
+    const context = new SwitchableContext(dataSource);
+    let mapping: MappingModule;
+    try {
+      mapping = await MappingModule.instantiate(module, context);
+    } catch (error) {
+      if ((error as Error).cause instanceof ModuleLevelTriggerAccess) return null;
+      throw error;
+    }
+    return new RestartableMapping(mapping, context, MappingSnapshot.take(mapping));
+  }
+
+  /** Runs `handler` on `event` against `ctx` (whose dataSource must be the one given to `create`). */
+  handleEvent(ctx: HostContext, handler: string, event: EthereumEvent): void {
+    this.snapshot.restore(this.mapping);
+    this.context.target = ctx;
+    try {
+      this.mapping.handleEvent(handler, event);
+    } finally {
+      this.context.target = null;
+    }
+  }
+}
+
+/** An instance's memory image, mutable global values and host arena, as they were at one moment. */
+class MappingSnapshot {
+  private constructor(
+    private readonly memory: Uint8Array,
+    private readonly globals: Array<[WebAssembly.Global, unknown]>,
+    private readonly arena: { start: number; free: number },
+  ) {}
+
+  static take(mapping: MappingModule): MappingSnapshot {
+    const memory = new Uint8Array(mapping.memory.buffer).slice();
+    const globals = mapping.mutableGlobals.map((global) => [global, global.value] as [WebAssembly.Global, unknown]);
+    return new MappingSnapshot(memory, globals, mapping.heap.arenaState());
+  }
+
+  restore(mapping: MappingModule): void {
+    const bytes = new Uint8Array(mapping.memory.buffer);
+    bytes.set(this.memory);
+    bytes.fill(0, this.memory.length);
+    for (const [global, value] of this.globals) global.value = value;
+    mapping.heap.restoreArena(this.arena);
+  }
+}
