@@ -1,0 +1,161 @@
+/**
+ * The HTTP endpoint, shaped like graph-node's: POST `{ query, variables, operationName }` (or GET `?query=...`)
+ * at `/subgraphs/name/<name>`, answered with the GraphQL result as JSON and status 200 even when the result
+ * holds errors. Transport problems get JSON errors with HTTP statuses (400 bad JSON or missing query, 404 unknown
+ * path, 405 other methods, 413 oversized body); every response allows any origin, and OPTIONS answers CORS
+ * preflights. A failing request never takes the server down.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { QueryService } from "./service";
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET, OPTIONS, POST",
+  "Access-Control-Allow-Headers": "Content-Type, User-Agent, Authorization",
+};
+
+/** A request that cannot be run, answered with `status` and a GraphQL-style `{ errors }` body. */
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+interface GraphQLRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+/**
+ * Serves `service` at `/subgraphs/name/<name>` on `host` (default 127.0.0.1) and `port` (default 0: any free
+ * port). Resolves once listening, with the endpoint's full URL and a `close` that also drops idle keep-alive
+ * connections.
+ */
+export async function serveQueries(opts: {
+  service: QueryService;
+  name: string;
+  port?: number;
+  host?: string;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const host = opts.host ?? "127.0.0.1";
+  const path = `/subgraphs/name/${opts.name}`;
+  const server = createServer((request, response) => {
+    handle(request, response, opts.service, path).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      sendJson(response, status, { errors: [{ message: (error as Error).message }] });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const urlPath = path.split("/").map(encodeURIComponent).join("/");
+  return { url: `http://${urlHost}:${port}${urlPath}`, close: () => closeServer(server) };
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, service: QueryService, path: string): Promise<void> {
+  if (request.method === "OPTIONS") {
+    response.writeHead(204, CORS_HEADERS).end();
+    return;
+  }
+  const url = new URL(request.url ?? "/", "http://localhost");
+  const requested = decodedPath(url.pathname).replace(/\/+$/, "");
+  if (requested !== path) throw new HttpError(404, `No subgraph is served at ${url.pathname}; queries go to ${path}`);
+  let graphqlRequest: GraphQLRequest;
+  if (request.method === "POST") graphqlRequest = parseBody(await readBody(request));
+  else if (request.method === "GET") graphqlRequest = parseSearchParams(url.searchParams);
+  else throw new HttpError(405, `Method ${request.method} is not allowed; use POST or GET`);
+  const result = await service.execute(graphqlRequest.query, graphqlRequest.variables, graphqlRequest.operationName);
+  sendJson(response, 200, result);
+}
+
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new HttpError(400, `Malformed URL path ${pathname}`);
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(body: string): GraphQLRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new HttpError(400, `Invalid JSON in request body: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new HttpError(400, "The request body must be a JSON object");
+  }
+  const { query, variables, operationName } = parsed as Record<string, unknown>;
+  return checkedRequest(query, variables, operationName);
+}
+
+function parseSearchParams(params: URLSearchParams): GraphQLRequest {
+  const variablesText = params.get("variables");
+  let variables: unknown = undefined;
+  if (variablesText) {
+    try {
+      variables = JSON.parse(variablesText);
+    } catch (error) {
+      throw new HttpError(400, `Invalid JSON in the variables parameter: ${(error as Error).message}`);
+    }
+  }
+  return checkedRequest(params.get("query") ?? undefined, variables, params.get("operationName") ?? undefined);
+}
+
+function checkedRequest(query: unknown, variables: unknown, operationName: unknown): GraphQLRequest {
+  if (typeof query !== "string") throw new HttpError(400, 'The "query" field is missing in request data');
+  if (variables != null && (typeof variables !== "object" || Array.isArray(variables))) {
+    throw new HttpError(400, "Invalid variables provided: they must be a JSON object");
+  }
+  if (operationName != null && typeof operationName !== "string") {
+    throw new HttpError(400, "Invalid operationName provided: it must be a string");
+  }
+  return {
+    query,
+    variables: (variables ?? undefined) as Record<string, unknown> | undefined,
+    operationName: (operationName ?? undefined) as string | undefined,
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    ...CORS_HEADERS,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
