@@ -1,0 +1,221 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { Wallet } from "ethers";
+import {
+  closeEpochAt, deployCluster, increaseTime, latestTimestamp, launchParams, navParams, ethers, DAY, SHARE,
+  type Deployment,
+} from "../helpers/fixtures";
+import { startRpcNode } from "../helpers/rpcNode";
+import { buildSubgraph } from "../../scripts/subgraph/build";
+import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
+import {
+  ClusterOffering__factory, ClusterShareToken__factory, type ClusterOffering, type ClusterShareToken,
+} from "../../sdk/src/types";
+
+const PRICE = 2n;
+const RAISE = { price: PRICE, softCap: 400_000n, hardCap: 1_000_000n, duration: 30 * DAY };
+
+/** Posts a GraphQL query to the runner and returns `data`, failing the test on any GraphQL error. */
+async function query<T = Record<string, any>>(url: string, text: string): Promise<T> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: text }) });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data!;
+}
+
+async function invest(d: Deployment, offering: ClusterOffering, investor: HardhatEthersSigner, amount: bigint) {
+  await d.stable.mint(investor.address, amount * d.unit);
+  await d.stable.connect(investor).approve(offering.target, ethers.MaxUint256);
+  await offering.connect(investor).buy(amount * d.unit, investor.address);
+}
+
+/** Launches a second cluster with a raise from the same factory (the subgraph indexes one factory). */
+async function launchRaise(d: Deployment, softCap: bigint): Promise<{ id: bigint; offering: ClusterOffering; token: ClusterShareToken }> {
+  const id = await d.factory.clusterCount();
+  await d.factory.connect(d.operator).launch(launchParams({
+    name: "A100 Cluster Oslo",
+    symbol: "csA100OSL",
+    stablecoin: await d.stable.getAddress(),
+    revenueFeed: await d.feed.getAddress(),
+    keeper: d.keeper.address,
+    offering: {
+      pricePerShare: PRICE * d.unit, softCap: softCap * d.unit, hardCap: 2n * softCap * d.unit,
+      deadline: (await latestTimestamp()) + BigInt(RAISE.duration), minPerAccount: 0n, maxPerAccount: 0n,
+    },
+    nav: navParams(),
+  }));
+  const { contracts } = await d.factory.cluster(id);
+  return {
+    id,
+    offering: ClusterOffering__factory.connect(contracts.offering, d.admin),
+    token: ClusterShareToken__factory.connect(contracts.token, d.admin),
+  };
+}
+
+describe("the subgraph, run by the local runner against a JSON-RPC node", () => {
+  let node: Awaited<ReturnType<typeof startRpcNode>>;
+  let runner: Runner;
+  let d: Deployment;
+  let failed: Awaited<ReturnType<typeof launchRaise>>;
+  let alice: HardhatEthersSigner, bob: HardhatEthersSigner, carol: HardhatEthersSigner, dave: HardhatEthersSigner;
+  /** Where each holder's yield claims go: their stablecoin balance is what the subgraph must call claimed. */
+  const claimTo = new Map<string, string>();
+
+  beforeAll(async () => {
+    node = await startRpcNode();
+    d = await deployCluster({ raise: RAISE, reserveBps: 2_000n });
+    [alice, bob, carol, dave] = d.holders;
+    for (const h of [alice, bob, carol, dave]) claimTo.set(h.address, Wallet.createRandom().address);
+    failed = await launchRaise(d, 100_000n);
+    const buildDir = dirname(buildSubgraph(
+      { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
+      mkdtempSync(join(tmpdir(), "clustershare-subgraph-")),
+    ));
+    runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await runner?.close();
+    await node?.close();
+  });
+
+  /** The on-chain holder count among every account that ever held shares of `token`. */
+  async function holdersOnChain(token: ClusterShareToken, accounts: string[]): Promise<number> {
+    let count = 0;
+    for (const account of accounts) if ((await token.balanceOf(account)) > 0n) count += 1;
+    return count;
+  }
+
+  it("indexes the raise, a failed raise with refunds, rent, a shortfall, epochs, claims, transfers and redemptions", async () => {
+    const id = d.clusterId.toString();
+    // Raises: the first cluster sells out; the second gets two buyers and will miss its soft cap.
+    await invest(d, d.offering, alice, 500_000n);
+    await invest(d, d.offering, bob, 300_000n);
+    await invest(d, d.offering, carol, 200_000n);
+    await d.offering.finalize();
+    await invest(d, failed.offering, alice, 10_000n);
+    await invest(d, failed.offering, bob, 5_000n);
+    await d.token.connect(alice).transfer(dave.address, 1_000n * SHARE);
+
+    // Rent: the second epoch bills more than was paid (a shortfall), the third catches up.
+    let billed = 0n;
+    for (const [paid, attested] of [[80_000n, 80_000n], [100_000n, 150_000n], [120_000n, 100_000n]]) {
+      await d.vault.connect(d.renter).payRent(paid * d.unit, ethers.id(`invoice ${billed}`));
+      billed += attested * d.unit;
+      await closeEpochAt(d, billed);
+    }
+    await increaseTime(DAY);
+    for (const h of [alice, bob, dave]) await d.token.connect(h).claim(claimTo.get(h.address)!);
+
+    // Redemptions: carol and bob request; a settlement fills part; the runner catches up mid-way.
+    await d.nav.update();
+    await d.queue.connect(carol).requestRedeem(await d.token.balanceOf(carol.address), carol.address, carol.address);
+    await d.queue.connect(bob).requestRedeem(50_000n * SHARE, bob.address, bob.address);
+    await d.queue.connect(dave).requestRedeem(500n * SHARE, dave.address, dave.address);
+    await d.vault.connect(d.renter).payRent(100_000n * d.unit, ethers.id("invoice 4"));
+    billed += 100_000n * d.unit;
+    await closeEpochAt(d, billed);
+    await d.nav.update();
+    await d.queue.settle();
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    await expectRequestsMatch(1n, [carol, bob, dave]);
+    const mid = await query(runner.url!, `{ redemptionRequests(orderBy: createdAt) { status } }`);
+    expect(mid.redemptionRequests.map((r: { status: string }) => r.status)).toEqual(["PartiallyFilled", "PartiallyFilled", "PartiallyFilled"]);
+
+    // Bob takes back what is still pending; the rest fills over the next epochs; carol claims in two parts.
+    await d.queue.connect(bob).cancelRedeemRequest(1n, bob.address);
+    for (let epoch = 0; (await d.queue.currentEra()).id === 1n; epoch++) {
+      expect(epoch).toBeLessThan(10);
+      await d.vault.connect(d.renter).payRent(400_000n * d.unit, ethers.id(`invoice big ${epoch}`));
+      billed += 400_000n * d.unit;
+      await closeEpochAt(d, billed);
+      await d.nav.update();
+      await d.queue.settle();
+    }
+    const [carolClaimable] = await d.queue.claimable(carol.address);
+    await d.queue.connect(carol).redeem(carolClaimable / 3n, carol.address, carol.address);
+    const [bobClaimable] = await d.queue.claimable(bob.address);
+    await d.queue.connect(bob).redeem(bobClaimable, bob.address, bob.address);
+
+    // The failed raise: refunds, one of them sent elsewhere.
+    await increaseTime(RAISE.duration);
+    await failed.offering.finalize();
+    await failed.offering.connect(alice).refund(alice.address);
+    await failed.offering.connect(bob).refund(d.stranger.address);
+
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    const head = await ethers.provider.getBlock("latest");
+    const data = await query(runner.url!, `{
+      _meta { block { number hash timestamp } hasIndexingErrors }
+      protocol(id: "protocol") { clusterCount totalRaised totalRentPaid totalDistributed }
+      cluster(id: "${id}") {
+        state totalSupply holders rentPaid revenueAttested shortfall distributed protocolFees operatorFees reserve
+        claimed raised sharesRedeemed assetsRedeemed sharesPendingRedemption navPerShare epochsClosed
+        positions(first: 1000) { account { id } balance claimed claimableRedemptionShares claimableRedemptionAssets sharesPendingRedemption }
+        epochs(orderBy: number) { number rentPaid closed toHolders shortfall }
+      }
+      failed: cluster(id: "${failed.id}") { state raised refunded totalSupply holders }
+      refunds(orderBy: timestamp) { buyer { id } to assets shares }
+    }`);
+    expect(data._meta.hasIndexingErrors).toBe(false);
+    expect(data._meta.block).toEqual({ number: head!.number, hash: head!.hash, timestamp: head!.timestamp });
+
+    const c = data.cluster;
+    const v = d.vault;
+    expect(c.state).toBe("Active");
+    expect(BigInt(c.totalSupply)).toBe(await d.token.totalSupply());
+    expect(BigInt(c.rentPaid)).toBe(await v.totalRentPaid());
+    expect(BigInt(c.revenueAttested)).toBe(await v.attestedRevenue());
+    expect(BigInt(c.shortfall)).toBe(await v.shortfall());
+    expect(BigInt(c.distributed)).toBe(await v.distributedToHolders());
+    expect(BigInt(c.protocolFees) + BigInt(c.operatorFees)).toBe(await v.totalFees());
+    expect(BigInt(c.reserve)).toBe(await v.reserve());
+    expect(BigInt(c.raised)).toBe((await d.offering.raiseState()).raised);
+    expect(BigInt(c.claimed)).toBe((await v.distributedToHolders()) - (await d.stable.balanceOf(d.token.target)));
+    expect(BigInt(c.sharesRedeemed)).toBe((await d.queue.settings()).sharesFilled);
+    expect(BigInt(c.assetsRedeemed)).toBe(await d.queue.assetsFilled());
+    expect(BigInt(c.sharesPendingRedemption)).toBe(await d.token.balanceOf(d.queue.target));
+    expect(BigInt(c.navPerShare)).toBe((await d.nav.latestRoundData())[1]);
+    expect(c.epochsClosed).toBe(Number(await v.currentEpoch()) - 1);
+    expect(c.epochs[1]).toMatchObject({ number: "2", closed: true, rentPaid: (100_000n * d.unit).toString(), shortfall: (50_000n * d.unit).toString() });
+    expect(BigInt(data.protocol.totalRentPaid)).toBe(await v.totalRentPaid());
+    expect(data.protocol.clusterCount).toBe(2);
+
+    const everyone = [alice, bob, carol, dave].map((h) => h.address.toLowerCase()).concat([String(d.queue.target).toLowerCase()]);
+    expect(c.holders).toBe(await holdersOnChain(d.token, everyone));
+    for (const p of c.positions) {
+      const account = p.account.id;
+      expect(BigInt(p.balance), `balance of ${account}`).toBe(await d.token.balanceOf(account));
+      const [shares, assets] = await d.queue.claimable(account);
+      expect([BigInt(p.claimableRedemptionShares), BigInt(p.claimableRedemptionAssets)], `claimable of ${account}`).toEqual([shares, assets]);
+      const holder = [alice, bob, carol, dave].find((h) => h.address.toLowerCase() === account);
+      if (holder) expect(BigInt(p.claimed), `claimed by ${account}`).toBe(await d.stable.balanceOf(claimTo.get(holder.address)!));
+    }
+    await expectRequestsMatch(1n, [carol, bob, dave]);
+    const requests = await query(runner.url!, `{ redemptionRequests(orderBy: createdAt) { controller { id } status sharesCancelled sharesClaimed } }`);
+    expect(requests.redemptionRequests.map((r: { status: string }) => r.status)).toEqual(["Claimable", "Cancelled", "Claimable"]);
+
+    expect(data.failed).toEqual({ state: "RaiseFailed", raised: (15_000n * d.unit).toString(), refunded: (15_000n * d.unit).toString(), totalSupply: "0", holders: 0 });
+    expect(data.refunds).toEqual([
+      { buyer: { id: alice.address.toLowerCase() }, to: alice.address.toLowerCase(), assets: (10_000n * d.unit).toString(), shares: ((10_000n / PRICE) * SHARE).toString() },
+      { buyer: { id: bob.address.toLowerCase() }, to: d.stranger.address.toLowerCase(), assets: (5_000n * d.unit).toString(), shares: ((5_000n / PRICE) * SHARE).toString() },
+    ]);
+  });
+
+  /** Every request's pending, filled and claimable figures equal the queue's views. */
+  async function expectRequestsMatch(requestId: bigint, controllers: HardhatEthersSigner[]): Promise<void> {
+    for (const controller of controllers) {
+      const key = `${d.clusterId}-${controller.address.toLowerCase()}-${requestId}`;
+      const { redemptionRequest: r } = await query(runner.url!, `{ redemptionRequest(id: "${key}") { sharesPending sharesFilled sharesClaimed } }`);
+      expect(BigInt(r.sharesPending), `pending of ${controller.address}`).toBe(await d.queue.pendingRedeemRequest(requestId, controller.address));
+      const [claimable] = await d.queue.claimable(controller.address);
+      expect(BigInt(r.sharesFilled) - BigInt(r.sharesClaimed), `claimable of ${controller.address}`).toBe(claimable);
+    }
+  }
+});
+
