@@ -11,6 +11,7 @@ import {
 import { startRpcNode } from "../helpers/rpcNode";
 import { buildSubgraph } from "../../scripts/subgraph/build";
 import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
+import { cloneEntity, ValueKind } from "../../subgraph/runner/src/values";
 import {
   ClusterOffering__factory, ClusterShareToken__factory, type ClusterOffering, type ClusterShareToken,
 } from "../../sdk/src/types";
@@ -58,6 +59,7 @@ async function launchRaise(d: Deployment, softCap: bigint): Promise<{ id: bigint
 describe("the subgraph, run by the local runner against a JSON-RPC node", () => {
   let node: Awaited<ReturnType<typeof startRpcNode>>;
   let runner: Runner;
+  let buildDir: string;
   let d: Deployment;
   let failed: Awaited<ReturnType<typeof launchRaise>>;
   let alice: HardhatEthersSigner, bob: HardhatEthersSigner, carol: HardhatEthersSigner, dave: HardhatEthersSigner;
@@ -70,7 +72,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     [alice, bob, carol, dave] = d.holders;
     for (const h of [alice, bob, carol, dave]) claimTo.set(h.address, Wallet.createRandom().address);
     failed = await launchRaise(d, 100_000n);
-    const buildDir = dirname(buildSubgraph(
+    buildDir = dirname(buildSubgraph(
       { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
       mkdtempSync(join(tmpdir(), "clustershare-subgraph-")),
     ));
@@ -205,6 +207,43 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
       { buyer: { id: alice.address.toLowerCase() }, to: alice.address.toLowerCase(), assets: (10_000n * d.unit).toString(), shares: ((10_000n / PRICE) * SHARE).toString() },
       { buyer: { id: bob.address.toLowerCase() }, to: d.stranger.address.toLowerCase(), assets: (5_000n * d.unit).toString(), shares: ((5_000n / PRICE) * SHARE).toString() },
     ]);
+  });
+
+  it("reports a failing handler as an indexing error, rolls its block back and keeps serving the blocks before", async () => {
+    await runner.sync();
+    const paid = await d.vault.connect(d.renter).payRent(1_000n * d.unit, ethers.id("invoice planted"));
+    const receipt = (await paid.wait())!;
+    const rentPaid = receipt.logs.find((log) => log.address === d.vault.target && log.topics[0] === d.vault.interface.getEvent("RentPaid")!.topicHash)!;
+    const plantedId = `${receipt.hash}-${rentPaid.index}`;
+
+    // A second runner whose store already holds a different RentPayment under the id the handler will write:
+    // saving an immutable entity with other values is refused, so the handler fails in that block.
+    const logs: string[] = [];
+    const second = await startRunner({ buildDir, rpcUrl: node.url, port: 0, onLog: (level, message, source) => logs.push(`${level} ${source}: ${message}`) });
+    try {
+      const planted = cloneEntity(runner.store.all("RentPayment").next().value!);
+      planted.set("id", { kind: ValueKind.String, value: plantedId });
+      planted.set("amount", { kind: ValueKind.BigInt, value: 1n });
+      second.store.set("RentPayment", plantedId, planted);
+      await second.sync();
+
+      expect(second.indexer.error).toMatchObject({ block: receipt.blockNumber, dataSource: "RevenueVault", handler: "handleRentPaid" });
+      expect(second.indexer.error!.message).toMatch(/RentPayment .* is immutable and cannot be changed/);
+      expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^1 runner: indexing stopped at block ${receipt.blockNumber}`)));
+      const id = d.clusterId.toString();
+      const metaAndCluster = `{ _meta { block { number } hasIndexingErrors } cluster(id: "${id}") { rentPaid } }`;
+      const failedView = await query(second.url!, metaAndCluster);
+      expect(failedView._meta).toEqual({ block: { number: receipt.blockNumber - 1 }, hasIndexingErrors: true });
+      // The failing block's other writes (the cluster's rent total) were rolled back with it.
+      const before = await query(runner.url!, metaAndCluster);
+      expect(failedView.cluster.rentPaid).toBe(before.cluster.rentPaid);
+      await runner.sync();
+      const after = await query(runner.url!, metaAndCluster);
+      expect(BigInt(after.cluster.rentPaid)).toBe(BigInt(before.cluster.rentPaid) + 1_000n * d.unit);
+      expect(after._meta.hasIndexingErrors).toBe(false);
+    } finally {
+      await second.close();
+    }
   });
 
   /** Every request's pending, filled and claimable figures equal the queue's views. */

@@ -11,6 +11,7 @@ import { loadBuiltSubgraph } from "./manifest";
 import { createQueryService, serveQueries, type QueryService } from "./query";
 import { loadSchema } from "./schema";
 import { EntityStore } from "./store";
+import { LogLevel } from "./wasm/hostContext";
 
 export interface RunnerOptions {
   /** `graph build`'s output directory (holding subgraph.yaml). */
@@ -57,12 +58,24 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   // One sync at a time: the poller and explicit `sync` calls queue behind each other.
   let running: Promise<void> = Promise.resolve();
-  const sync = (block?: number) => (running = running.then(() => indexer.syncTo(block)));
+  let failureReported = false;
+  const sync = (block?: number) => (running = running.then(async () => {
+    await indexer.syncTo(block);
+    const failure = indexer.error;
+    if (failure && !failureReported) {
+      failureReported = true;
+      options.onLog?.(
+        LogLevel.Error,
+        `indexing stopped at block ${failure.block}: ${failure.dataSource}.${failure.handler} failed: ${failure.message}`,
+        "runner",
+      );
+    }
+  }));
   let timer: NodeJS.Timeout | undefined;
   if (options.pollMs) {
     const poll = () => {
       sync()
-        .catch((error) => options.onLog?.(1, `sync failed, retrying: ${(error as Error).message}`, "runner"))
+        .catch((error) => options.onLog?.(LogLevel.Error, `sync failed, retrying: ${(error as Error).message}`, "runner"))
         .finally(() => { if (timer) timer = setTimeout(poll, options.pollMs); });
     };
     timer = setTimeout(poll, 0);
