@@ -40,6 +40,14 @@ export class EntityStore {
     return entity ? cloneEntity(entity) : null;
   }
 
+  /**
+   * The stored entity itself, or null: for callers that only copy it elsewhere (the host writing it into WASM
+   * memory) and must not change it.
+   */
+  peek(type: string, id: string): Readonly<Entity> | null {
+    return this.table(type).get(id) ?? null;
+  }
+
   /** Validates and stores a copy of `entity` under `id` (its `id` field must match when present). */
   set(type: string, id: string, entity: Entity): void {
     const def = this.definition(type);

@@ -105,7 +105,7 @@ export class AscHeap {
 
   /** A `string`, as UTF-16LE code units (surrogate pairs included as they are). */
   newString(text: string): number {
-    return this.newBuffer(AscTypeId.String, Buffer.from(text, "utf16le"));
+    return this.newBuffer(AscTypeId.String, utf16(text));
   }
 
   /** A `Uint8Array` (also `Bytes`, `Address`, `BigInt`) over a fresh `ArrayBuffer`. */
@@ -265,6 +265,22 @@ export class AscHeap {
     if (!this.exports) throw new Error("a host function was called before the mapping finished instantiating");
     return this.exports;
   }
+}
+
+/** UTF-16LE encodings of short strings, which repeat endlessly (field names, entity types, ids). */
+const utf16Cache = new Map<string, Buffer>();
+const UTF16_CACHE_MAX_LENGTH = 64;
+const UTF16_CACHE_MAX_ENTRIES = 10_000;
+
+function utf16(text: string): Buffer {
+  if (text.length > UTF16_CACHE_MAX_LENGTH) return Buffer.from(text, "utf16le");
+  let encoded = utf16Cache.get(text);
+  if (!encoded) {
+    if (utf16Cache.size >= UTF16_CACHE_MAX_ENTRIES) utf16Cache.clear();
+    encoded = Buffer.from(text, "utf16le");
+    utf16Cache.set(text, encoded);
+  }
+  return encoded;
 }
 
 /** graph-node gives strings and buffers spare capacity up to the next power of two of header + payload. */

@@ -22,9 +22,7 @@ export function toSignedBytesLE(value: bigint): Uint8Array {
   const bits = magnitude === 0n ? 0 : 4 * (magnitudeHex.length - 1) + parseInt(magnitudeHex[0], 16).toString(2).length;
   const byteCount = Math.floor(bits / 8) + 1;
   const bigEndianHex = BigInt.asUintN(8 * byteCount, value).toString(16).padStart(2 * byteCount, "0");
-  const bytes = new Uint8Array(byteCount);
-  for (let i = 0; i < byteCount; i++) bytes[i] = parseInt(bigEndianHex.substr(2 * (byteCount - 1 - i), 2), 16);
-  return bytes;
+  return Buffer.from(bigEndianHex, "hex").reverse();
 }
 
 /** num-bigint's `from_signed_bytes_le` (an empty array is 0). */

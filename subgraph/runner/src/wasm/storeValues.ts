@@ -73,7 +73,7 @@ export function readStoreValue(heap: AscHeap, pointer: number): Value {
 }
 
 /** Writes an `Entity` with its fields sorted by name, as graph-node hands entities to mappings. */
-export function writeEntity(heap: AscHeap, entity: Entity): number {
+export function writeEntity(heap: AscHeap, entity: Readonly<Entity>): number {
   const fields = [...entity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return heap.newTypedMap(
     ENTITY_TYPE_IDS,

@@ -33,7 +33,8 @@ function references(value: Value | undefined, id: string): boolean {
 /** The `store.*` imports. */
 export function storeHostFunctions({ heap, ctx }: HostEnv): HostFunctions {
   const get = (typePtr: number, idPtr: number): number => {
-    const entity = ctx.store.get(heap.readString(typePtr), heap.readString(idPtr));
+    // The entity is copied into WASM memory: the mapping gets its own copy without the store cloning one first.
+    const entity = ctx.store.peek(heap.readString(typePtr), heap.readString(idPtr));
     return entity === null ? 0 : writeEntity(heap, entity);
   };
   return {
