@@ -1,29 +1,40 @@
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 import { Paused, RewardClaimed, Transfer, Unlocked, Unpaused } from "../generated/templates/ClusterShareToken/ClusterShareToken";
-import { Claim, Cluster } from "../generated/schema";
-import { currentCluster, getOrCreateAccount, getOrCreatePosition, isZeroAddress } from "./helpers/entities";
+import { Claim } from "../generated/schema";
+import {
+  currentCluster, currentClusterId, getOrCreateAccount, getOrCreatePosition, getOrCreatePositionIn, isZeroAddress,
+} from "./helpers/entities";
 import { eventId } from "./helpers/ids";
 import { saveCluster } from "./helpers/snapshots";
 
 /** Share movements: balances, holder count, and supply on mint and burn. */
 export function handleTransfer(event: Transfer): void {
-  const cluster = currentCluster();
+  const clusterId = currentClusterId();
   const value = event.params.value;
-  if (isZeroAddress(event.params.from)) cluster.totalSupply = cluster.totalSupply.plus(value);
-  else moveBalance(cluster, event.params.from, value.neg());
-  if (isZeroAddress(event.params.to)) cluster.totalSupply = cluster.totalSupply.minus(value);
-  else moveBalance(cluster, event.params.to, value);
+  const minted = isZeroAddress(event.params.from);
+  const burned = isZeroAddress(event.params.to);
+  let holdersDelta = 0;
+  if (!minted) holdersDelta += moveBalance(clusterId, event.params.from, value.neg());
+  if (!burned) holdersDelta += moveBalance(clusterId, event.params.to, value);
+  // Most transfers move shares between holders who keep a balance: the cluster (and so its daily snapshot) does
+  // not change, and loading and writing both would only cost indexing time.
+  if (!minted && !burned && holdersDelta == 0) return;
+  const cluster = currentCluster();
+  if (minted) cluster.totalSupply = cluster.totalSupply.plus(value);
+  if (burned) cluster.totalSupply = cluster.totalSupply.minus(value);
+  cluster.holders += holdersDelta;
   saveCluster(cluster, event);
 }
 
-/** Changes `account`'s balance by `delta`, counting holders as balances leave or reach zero. */
-function moveBalance(cluster: Cluster, account: Address, delta: BigInt): void {
-  const position = getOrCreatePosition(cluster, account);
+/** Changes `account`'s balance by `delta`; returns how the holder count changes (+1, -1 or 0). */
+function moveBalance(clusterId: string, account: Address, delta: BigInt): i32 {
+  const position = getOrCreatePositionIn(clusterId, account);
   const before = position.balance;
   position.balance = before.plus(delta);
-  if (before.isZero() && !position.balance.isZero()) cluster.holders += 1;
-  if (!before.isZero() && position.balance.isZero()) cluster.holders -= 1;
   position.save();
+  if (before.isZero() && !position.balance.isZero()) return 1;
+  if (!before.isZero() && position.balance.isZero()) return -1;
+  return 0;
 }
 
 export function handleRewardClaimed(event: RewardClaimed): void {

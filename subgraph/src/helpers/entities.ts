@@ -22,7 +22,12 @@ export function loadProtocol(): Protocol {
 
 /** The cluster of the per-cluster template running now (its id travels in the data source context). */
 export function currentCluster(): Cluster {
-  return Cluster.load(dataSource.context().getString(CLUSTER_KEY))!;
+  return Cluster.load(currentClusterId())!;
+}
+
+/** The id of the per-cluster template's cluster, without loading it. */
+export function currentClusterId(): string {
+  return dataSource.context().getString(CLUSTER_KEY);
 }
 
 export function getOrCreateAccount(address: Address): Account {
@@ -38,12 +43,17 @@ export function getOrCreateAccount(address: Address): Account {
 
 /** `account`'s position in `cluster`, created (with its account) on first use. Not saved. */
 export function getOrCreatePosition(cluster: Cluster, account: Address): Position {
-  const id = positionId(cluster.id, account);
+  return getOrCreatePositionIn(cluster.id, account);
+}
+
+/** `account`'s position in the cluster `clusterId`, created (with its account) on first use. Not saved. */
+export function getOrCreatePositionIn(clusterId: string, account: Address): Position {
+  const id = positionId(clusterId, account);
   let position = Position.load(id);
   if (position == null) {
     getOrCreateAccount(account);
     position = new Position(id);
-    position.cluster = cluster.id;
+    position.cluster = clusterId;
     position.account = account.toHexString();
     position.balance = ZERO;
     position.claimed = ZERO;
