@@ -1,9 +1,9 @@
 /**
- * npm run subgraph:serve -- --rpc <url> [--port 8000] [--name clustershare] [--build subgraph/build]
- *                           [--deployment deployment.json]
+ * npm run subgraph:serve -- --rpc <url> [--factory <address> [--start-block N] [--network hardhat]]
+ *                           [--deployment deployment.json] [--port 8000] [--name clustershare] [--build <dir>]
  *
- * With --deployment ({ network, factory, startBlock }, as the deploy script writes it) the subgraph is first
- * built for that deployment; otherwise the existing build is served as it is.
+ * With --factory (or --deployment, a JSON file { network, factory, startBlock }) the subgraph is first built for
+ * that deployment; otherwise the existing build (`npm run subgraph:build`, which indexes no factory) is served.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { buildSubgraph } from "../../../scripts/subgraph/build";
+import type { SubgraphDeployment } from "../../../scripts/subgraph/manifest";
 import { startRunner } from "./runner";
 
 async function main(): Promise<void> {
@@ -22,12 +23,21 @@ async function main(): Promise<void> {
       name: { type: "string", default: "clustershare" },
       build: { type: "string" },
       deployment: { type: "string" },
+      factory: { type: "string" },
+      network: { type: "string", default: "hardhat" },
+      "start-block": { type: "string", default: "0" },
     },
   });
   let buildDir = resolve(values.build ?? join(__dirname, "../../build"));
-  if (values.deployment) {
-    const deployment = JSON.parse(readFileSync(values.deployment, "utf8"));
+  const deployment: SubgraphDeployment | undefined = values.deployment
+    ? JSON.parse(readFileSync(values.deployment, "utf8"))
+    : values.factory
+      ? { network: values.network!, factory: values.factory, startBlock: Number(values["start-block"]) }
+      : undefined;
+  if (deployment) {
     buildDir = dirname(buildSubgraph(deployment, mkdtempSync(join(tmpdir(), "clustershare-subgraph-"))));
+  } else {
+    console.log(`serving ${buildDir} as built; pass --factory <address> (or --deployment <file>) to index a deployment`);
   }
   const runner = await startRunner({
     buildDir,
