@@ -556,6 +556,16 @@ describe("a restartable instance", () => {
     expect(second.store.get("Sample", id(9))).not.toBeNull();
   });
 
+  it("says when a handler grew memory so far that a new instance is cheaper than zeroing it per trigger", async () => {
+    const restartable = (await RestartableMapping.create(compiled, dataSource))!;
+    restartable.handleEvent(context([]), "handleCounted", sampleEvent());
+    expect(restartable.oversized).toBe(false);
+    const logs: Array<[number, string]> = [];
+    restartable.handleEvent(context(logs), "handleGrowing", sampleEvent());
+    expect(logs).toEqual([[3, "built 3000000 chars"]]);
+    expect(restartable.oversized).toBe(true);
+  });
+
   it("refuses a module not compiled by MappingModule.compile, whose globals it could not restore", async () => {
     const wasm = await fs.readFile(path.join(buildDir, "build/Fixture/Fixture.wasm"));
     await expect(RestartableMapping.create(await WebAssembly.compile(wasm), dataSource)).rejects.toThrow(/MappingModule.compile/);

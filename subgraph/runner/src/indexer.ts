@@ -184,7 +184,10 @@ export class Indexer {
       // A log the ABI cannot decode fails like a handler, as graph-node fails a block whose log does not parse.
       const event = toEthereumEvent(source.spec.abi, handler.fragment, log, block.block, transaction);
       if (source.mapping === undefined) source.mapping = await RestartableMapping.create(source.module, source.host);
-      if (source.mapping) source.mapping.handleEvent(context, handler.handler, event);
+      if (source.mapping) {
+        source.mapping.handleEvent(context, handler.handler, event);
+        if (source.mapping.oversized) source.mapping = undefined;
+      }
       else (await MappingModule.instantiate(source.module, context)).handleEvent(handler.handler, event);
       this.stats.triggers += 1;
       return true;

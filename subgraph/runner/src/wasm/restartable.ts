@@ -48,6 +48,9 @@ class ModuleLevelTriggerAccess extends Error {
   }
 }
 
+/** Memory past the saved image that restoring may zero before each trigger (see `oversized`). */
+const MAX_EXTRA_MEMORY = 4 * 1024 * 1024;
+
 export class RestartableMapping {
   private constructor(
     private readonly mapping: MappingModule,
@@ -72,6 +75,14 @@ export class RestartableMapping {
     return new RestartableMapping(mapping, context, MappingSnapshot.take(mapping));
   }
 
+  /**
+   * Whether a handler grew the memory so far past the saved image that zeroing it before every trigger costs
+   * more than instantiating afresh: the caller should drop this instance and create another.
+   */
+  get oversized(): boolean {
+    return this.mapping.memory.buffer.byteLength - this.snapshot.size > MAX_EXTRA_MEMORY;
+  }
+
   /** Runs `handler` on `event` against `ctx` (whose dataSource must be the one given to `create`). */
   handleEvent(ctx: HostContext, handler: string, event: EthereumEvent): void {
     this.snapshot.restore(this.mapping);
@@ -91,6 +102,10 @@ class MappingSnapshot {
     private readonly globals: Array<[WebAssembly.Global, unknown]>,
     private readonly arena: { start: number; free: number },
   ) {}
+
+  get size(): number {
+    return this.memory.length;
+  }
 
   static take(mapping: MappingModule): MappingSnapshot {
     const memory = new Uint8Array(mapping.memory.buffer).slice();
