@@ -3,7 +3,7 @@ import {
   CancelRedeemRequest, RedeemRequest, RedeemSettled, Withdraw,
 } from "../generated/templates/RedemptionQueue/RedemptionQueue";
 import { Cluster, Position, RedemptionClaim, RedemptionEra, RedemptionRequest, RedemptionSettlement } from "../generated/schema";
-import { ZERO } from "./helpers/constants";
+import { ASSETS_PER_UNIT_SCALE, ZERO } from "./helpers/constants";
 import { currentCluster, getOrCreateAccount, getOrCreatePosition, loadProtocol } from "./helpers/entities";
 import { eventId, redemptionEraId, redemptionRequestId } from "./helpers/ids";
 import {
@@ -97,7 +97,7 @@ export function handleRedeemSettled(event: RedeemSettled): void {
   settlement.save();
 
   const era = RedemptionEra.load(redemptionEraId(cluster.id, p.requestId))!;
-  era.assetsPerUnit = era.assetsPerUnit.plus(p.assets.times(BigInt.fromString("1000000000000000000000000000000000000")).div(era.units));
+  era.assetsPerUnit = era.assetsPerUnit.plus(p.assets.times(ASSETS_PER_UNIT_SCALE).div(era.units));
   era.settled = true;
   era.pending = p.sharesPending;
   if (p.fullyFilled) era.finished = true;
