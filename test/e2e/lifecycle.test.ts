@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
-  closeEpochAt, deployCluster, increaseTime, ethers, DAY, EPOCH, PROTOCOL_FEE_BPS, SHARE, type Deployment,
+  closeEpochAt, settleUntilFirstEraFills, deployCluster, increaseTime, ethers, DAY, EPOCH, PROTOCOL_FEE_BPS, SHARE, type Deployment,
 } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
 
@@ -100,14 +100,7 @@ describe("cluster lifecycle, end to end", () => {
     expect(carolPending * 50_000n * SHARE - bobPending * carolShares).toBeLessThanOrEqual(carolShares + 50_000n * SHARE);
     await expectInvariants(d, investors);
 
-    for (let epoch = 0; (await d.queue.currentEra()).id === 1n; epoch++) {
-      expect(epoch).toBeLessThan(10);
-      await d.vault.connect(d.renter).payRent(400_000n * d.unit, ethers.id(`invoice big ${epoch}`));
-      billed += 400_000n * d.unit;
-      await closeEpochAt(d, billed);
-      await d.nav.update();
-      await d.queue.settle();
-    }
+    await settleUntilFirstEraFills(d, billed);
     expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
     expect(await d.token.totalSupply()).toBe((1_000_000n / PRICE) * SHARE - pendingTotal);
 

@@ -233,6 +233,22 @@ export async function closeEpochAt(d: Deployment, cumulative: bigint) {
   return d.vault.closeEpoch();
 }
 
+/**
+ * Pays 400,000 of rent per epoch, closes the epoch attesting all of it on top of `billed`, publishes NAV and
+ * settles the queue, until redemption era 1 is fully filled; throws after 10 epochs. Returns the new attested total.
+ */
+export async function settleUntilFirstEraFills(d: Deployment, billed: bigint): Promise<bigint> {
+  for (let epoch = 0; (await d.queue.currentEra()).id === 1n; epoch++) {
+    if (epoch >= 10) throw new Error("era 1 still open after 10 settled epochs");
+    await d.vault.connect(d.renter).payRent(400_000n * d.unit, ethers.id(`invoice big ${epoch}`));
+    billed += 400_000n * d.unit;
+    await closeEpochAt(d, billed);
+    await d.nav.update();
+    await d.queue.settle();
+  }
+  return billed;
+}
+
 /** Takes an EVM snapshot; the returned function reverts to it (and re-arms, so it can be reused). */
 export async function snapshot(): Promise<() => Promise<void>> {
   let id: string = await ethers.provider.send("evm_snapshot", []);

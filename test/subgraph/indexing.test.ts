@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Wallet } from "ethers";
 import {
-  closeEpochAt, deployCluster, increaseTime, latestTimestamp, launchParams, navParams, ethers, DAY, SHARE,
+  closeEpochAt, settleUntilFirstEraFills, deployCluster, increaseTime, latestTimestamp, launchParams, navParams, ethers, DAY, SHARE,
   type Deployment,
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
@@ -130,14 +130,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
 
     // Bob takes back what is still pending; the rest fills over the next epochs; carol claims in two parts.
     await d.queue.connect(bob).cancelRedeemRequest(1n, bob.address);
-    for (let epoch = 0; (await d.queue.currentEra()).id === 1n; epoch++) {
-      expect(epoch).toBeLessThan(10);
-      await d.vault.connect(d.renter).payRent(400_000n * d.unit, ethers.id(`invoice big ${epoch}`));
-      billed += 400_000n * d.unit;
-      await closeEpochAt(d, billed);
-      await d.nav.update();
-      await d.queue.settle();
-    }
+    await settleUntilFirstEraFills(d, billed);
     const [carolClaimable] = await d.queue.claimable(carol.address);
     await d.queue.connect(carol).redeem(carolClaimable / 3n, carol.address, carol.address);
     const [bobClaimable] = await d.queue.claimable(bob.address);
