@@ -9,7 +9,7 @@
 import { getBytes } from "ethers";
 import type { BuiltSubgraph, SourceSpec } from "./manifest";
 import type { EntityStore } from "./store";
-import { ValueKind, type Entity } from "./values";
+import type { Entity } from "./values";
 import {
   toEthereumBlock, toEthereumEvent, toEthereumTransaction, type RpcBlock, type RpcLog, type RpcTransaction,
 } from "./chain/decode";
@@ -72,8 +72,8 @@ export class Indexer {
   private failure: IndexingError | null = null;
   /** The next block to scan. */
   private cursor = 0;
-  /** Counters for the benchmark: logs handled, and time spent fetching versus in total. */
-  readonly stats = { triggers: 0, fetchMs: 0 };
+  /** For the benchmark: how many triggers were handled. */
+  readonly stats = { triggers: 0 };
 
   private constructor(private readonly options: IndexerOptions) {
     this.blockRange = options.blockRange ?? 2_000;
@@ -234,12 +234,9 @@ export class Indexer {
 
   private async fetchLogs(addresses: string[], from: number, to: number): Promise<RpcLog[]> {
     if (addresses.length === 0 || from > to) return [];
-    const started = performance.now();
-    const logs = await this.options.rpc.call<RpcLog[]>("eth_getLogs", [
+    return this.options.rpc.call<RpcLog[]>("eth_getLogs", [
       { address: addresses, fromBlock: hex(from), toBlock: hex(to) },
     ]);
-    this.stats.fetchMs += performance.now() - started;
-    return logs;
   }
 
   /**
@@ -327,10 +324,4 @@ function mergeTriggers(a: Trigger[], b: Trigger[]): Trigger[] {
 
 function hex(n: number): string {
   return "0x" + n.toString(16);
-}
-
-/** The context a factory hands a template, readable by tests and tools. */
-export function contextString(context: Entity, key: string): string | undefined {
-  const value = context.get(key);
-  return value?.kind === ValueKind.String ? value.value : undefined;
 }
