@@ -128,8 +128,8 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     error ZeroAddress();
     /// @notice The protocol fee exceeds MAX_PROTOCOL_FEE_BPS.
     error ProtocolFeeTooHigh(uint16 bps);
-    /// @notice The stablecoin must be a contract with 6 to 18 decimals.
-    error UnsupportedStablecoin(address stablecoin);
+    /// @notice The stablecoin must be a contract with 6 to 18 decimals (`decimals` is what it reports).
+    error UnsupportedStablecoin(address stablecoin, uint8 decimals);
     /// @notice An implementation must be a deployed contract.
     error NotAContract(address implementation);
     /// @notice Launch parameters contradict each other (`name` says which).
@@ -173,12 +173,13 @@ contract ClusterFactory is AccessControl, IClusterRoles {
                 reserveBps: params.reserveBps,
                 maxRevenuePerEpoch: params.maxRevenuePerEpoch,
                 offering: address(c.offering),
-                redemptionQueue: address(c.redemptionQueue)
+                redemptionQueue: address(c.redemptionQueue),
+                earningAtLaunch: !raising
             })
         );
         c.navOracle.initialize(params.nav, address(c.offering));
         c.redemptionQueue.initialize(params.redemptionFeeBps, params.nav.navHeartbeat);
-        c.offering.initialize(params.nav.navHeartbeat);
+        c.offering.initialize();
         c.token.initialize(
             params.name,
             params.symbol,
@@ -370,9 +371,9 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     }
 
     function _checkStablecoin(address stablecoin) private view returns (uint8 stableDecimals) {
-        if (stablecoin.code.length == 0) revert UnsupportedStablecoin(stablecoin);
+        if (stablecoin.code.length == 0) revert UnsupportedStablecoin(stablecoin, 0);
         stableDecimals = IERC20Metadata(stablecoin).decimals();
-        if (stableDecimals < 6 || stableDecimals > 18) revert UnsupportedStablecoin(stablecoin);
+        if (stableDecimals < 6 || stableDecimals > 18) revert UnsupportedStablecoin(stablecoin, stableDecimals);
     }
 
     function _setProtocolFee(address recipient, uint16 bps) private {

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {AutomationCompatibleInterface} from
@@ -20,6 +21,11 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///         `min(newly attested + carried shortfall, escrow)`. Billed-but-unpaid revenue becomes a public shortfall;
 ///         paid-but-unattested rent waits. From each release it takes the protocol and operator fees (pulled later),
 ///         keeps the reserve slice for redemptions, and streams the rest to shareholders over the next epoch.
+///         Outages never lock it: the bound on new attestations grows with the time since the last close (a missed
+///         close, a pause, a stale feed or a sequencer outage only delays releases), billing above the bound is
+///         carried to later closes, and a feed corrected downwards attests nothing until it climbs back past its
+///         high-water mark. The feed's value when the cluster starts earning is the baseline, so billing history is
+///         never attested. The protocol admin can replace the feed after FEED_CHANGE_DELAY (the guardian can veto).
 /// @dev Invariants: escrow + distributedToHolders + totalFees + reserveFunded == totalRentPaid;
 ///      reserve == reserveFunded + reserveFromIssuance - reservePaidOut; and
 ///      the amount released never exceeds what the feed attested.
@@ -46,6 +52,14 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         uint128 maxRevenuePerEpoch;
         address offering;
         address redemptionQueue;
+        bool earningAtLaunch; // no raise: the cluster earns from launch, so the feed's baseline is taken now
+    }
+
+    /// @notice A revenue feed replacement waiting for its delay.
+    struct FeedChange {
+        AggregatorV3Interface aggregator;
+        uint32 heartbeat;
+        uint40 readyAt;
     }
 
     uint256 public constant BPS = 10_000;
@@ -53,18 +67,29 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     uint256 public constant MAX_RESERVE_BPS = 5_000;
     uint256 public constant MIN_EPOCH_LENGTH = 1 hours;
     uint256 public constant MAX_EPOCH_LENGTH = 90 days;
+    /// @notice How long a proposed revenue feed waits before it can replace the current one (the guardian's window).
+    uint256 public constant FEED_CHANGE_DELAY = 3 days;
 
     OracleLib.Feed private _revenueFeed;
     Config private _config;
     address private _offering;
     address private _redemptionQueue;
+    FeedChange private _feedChange;
 
     /// @notice Number of the epoch now running (the first is 1).
     uint32 public currentEpoch;
-    /// @notice When the running epoch started.
+    /// @notice When the running epoch started (for epoch 1 of a raise: when the raise succeeded).
     uint40 public epochStart;
-    /// @notice Cumulative billed revenue last attested by the feed, in stablecoin units.
+    /// @notice The feed could not be read when the cluster started earning: the next close takes the baseline.
+    bool public baselinePending;
+    /// @notice All revenue the vault has attested, in stablecoin units.
     uint256 public attestedRevenue;
+    /// @notice The revenue feed's highest answer so far (or its baseline), in stablecoin units: new billing is what
+    ///         the feed reports above it.
+    uint256 public feedHighWater;
+    /// @notice Billing a feed reported that is not attested yet: above the time-scaled bound, or reported by a
+    ///         replaced feed after the last close. Later closes attest it.
+    uint256 public carriedRevenue;
     /// @notice Attested revenue not yet covered by paid rent.
     uint256 public shortfall;
     /// @notice Paid rent not yet released.
@@ -88,9 +113,29 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     /// @notice Operator fees taken but not yet withdrawn.
     uint256 public operatorFeesOwed;
 
+    /// @notice The cluster started earning: the revenue feed's `baseline` (`known` false: unreadable, the next
+    ///         close takes it) is not revenue; epoch 1 ends at `epochEnd`.
+    event EarningStarted(uint256 baseline, bool known, uint256 epochEnd);
+    /// @notice Closing `epoch` read `reported` from the feed; `highWater` is the feed's mark from now on and
+    ///         `carried` the billing left for later closes.
+    event RevenueReported(uint256 indexed epoch, uint256 reported, uint256 highWater, uint256 carried);
+    /// @notice The protocol admin proposed `aggregator` as the revenue feed; it can replace the feed at `readyAt`.
+    event RevenueFeedProposed(address indexed aggregator, uint32 heartbeat, uint256 readyAt);
+    /// @notice The proposed revenue feed `aggregator` was withdrawn by `by`.
+    event RevenueFeedChangeCancelled(address indexed aggregator, address by);
+    /// @notice The revenue feed is now `aggregator` (`decimals`, `heartbeat`): its `baseline` is not revenue, and
+    ///         `carried` is owed from the previous feed's last reports.
+    event RevenueFeedChanged(
+        address indexed previous,
+        address indexed aggregator,
+        uint8 decimals,
+        uint32 heartbeat,
+        uint256 baseline,
+        uint256 carried
+    );
     /// @notice `payer` paid `amount` of rent, tagged `paymentRef`, during `epoch`.
     event RentPaid(address indexed payer, uint256 indexed epoch, uint256 amount, bytes32 indexed paymentRef);
-    /// @notice Epoch `epoch` closed: the feed attested `cumulativeRevenue` (`newlyAttested` since the last close);
+    /// @notice Epoch `epoch` closed: `cumulativeRevenue` is attested in all (`newlyAttested` by this close);
     ///         `released` left escrow and was split into holders / protocol fee / operator fee / reserve.
     event EpochClosed(
         uint256 indexed epoch,
@@ -118,10 +163,10 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     error FeeOnTransferNotSupported(uint256 expected, uint256 received);
     /// @notice The epoch runs until `endsAt`.
     error EpochNotEnded(uint256 epoch, uint256 endsAt);
-    /// @notice The feed's cumulative revenue went down, which a cumulative feed never does.
-    error RevenueDecreased(uint256 previous, uint256 reported);
-    /// @notice More revenue was attested in one epoch than the cluster's configured bound.
-    error RevenueJumpTooLarge(uint256 newlyAttested, uint256 maxPerEpoch);
+    /// @notice No revenue feed change is pending.
+    error NoFeedChangePending();
+    /// @notice The proposed revenue feed can replace the current one from `readyAt`.
+    error FeedChangeNotReady(uint256 readyAt);
     /// @notice The guardian paused the cluster.
     error EnforcedPause();
     /// @notice The cluster's offering has not succeeded: no hardware, no rent.
@@ -162,6 +207,14 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         });
         currentEpoch = 1;
         epochStart = uint40(block.timestamp);
+        if (params.earningAtLaunch) _startEarning();
+    }
+
+    /// @notice The raise succeeded: epoch 1 starts now and the revenue feed's answer now is the baseline, so billing
+    ///         before the cluster earned is never attested (nor a shortfall). Offering only.
+    function startEarning() external {
+        if (msg.sender != _offering) revert Unauthorized(msg.sender);
+        _startEarning();
     }
 
     /// @inheritdoc IRevenueVault
@@ -184,11 +237,86 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         _closeEpoch();
     }
 
-    /// @notice Chainlink Automation: an epoch can be closed now.
+    /// @notice Chainlink Automation: true exactly when `performUpkeep` would close the epoch now (the same checks
+    ///         as `closeEpoch`, oracle reads included).
+    /// @return upkeepNeeded Whether a close would succeed.
+    /// @return performData Always empty.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
-        IShareToken token = _shareToken();
-        upkeepNeeded = !token.paused() && !token.locked() && block.timestamp >= epochEnd();
+        try this.previewClose() returns (Release memory) {
+            upkeepNeeded = true;
+        } catch {}
         performData = "";
+    }
+
+    /// @notice What `closeEpoch` would do now; reverts with the error it would revert with.
+    /// @return r The feed's report, the attestation and the release split.
+    function previewClose() public view returns (Release memory r) {
+        _checkActive(_shareToken());
+        uint256 endsAt = epochEnd();
+        if (block.timestamp < endsAt) revert EpochNotEnded(currentEpoch, endsAt);
+        return _computeRelease(_config);
+    }
+
+    /// @notice The reserve slice and the holders' slice of the release a close would make now (zero when nothing
+    ///         is in escrow). The NAV oracle counts them: they are the holders' already, whoever closes the epoch.
+    ///         Reverts when the feed or the sequencer cannot be read and escrow is not empty.
+    /// @return toReserve What the release would add to the redemption reserve.
+    /// @return toHolders What it would stream to earning holders.
+    function pendingRelease() external view returns (uint256 toReserve, uint256 toHolders) {
+        if (escrow == 0) return (0, 0);
+        Release memory r = _computeRelease(_config);
+        return (r.toReserve, r.toHolders);
+    }
+
+    /// @notice Proposes `aggregator` (read with `heartbeat`) as the revenue feed, for an aggregator migration or a
+    ///         change of decimals. It can replace the feed after FEED_CHANGE_DELAY. Protocol admin only.
+    /// @param aggregator The new cumulative revenue feed.
+    /// @param heartbeat Its maximum answer age, in seconds.
+    function proposeRevenueFeed(AggregatorV3Interface aggregator, uint32 heartbeat) external {
+        if (!_roles().isProtocolAdmin(msg.sender)) revert Unauthorized(msg.sender);
+        OracleLib.register(aggregator, heartbeat); // refuses a nonsense feed now, not after the delay
+        uint256 readyAt = block.timestamp + FEED_CHANGE_DELAY;
+        _feedChange = FeedChange(aggregator, heartbeat, uint40(readyAt));
+        emit RevenueFeedProposed(address(aggregator), heartbeat, readyAt);
+    }
+
+    /// @notice Withdraws the proposed revenue feed. Guardian or protocol admin.
+    function cancelRevenueFeedChange() external {
+        IClusterRoles roles = _roles();
+        if (!roles.isGuardian(msg.sender) && !roles.isProtocolAdmin(msg.sender)) revert Unauthorized(msg.sender);
+        address aggregator = address(_feedChange.aggregator);
+        if (aggregator == address(0)) revert NoFeedChangePending();
+        delete _feedChange;
+        emit RevenueFeedChangeCancelled(aggregator, msg.sender);
+    }
+
+    /// @notice Replaces the revenue feed with the proposed one once its delay is over. Anyone may call. The new
+    ///         feed's decimals are snapshotted and its answer now is its baseline; what the old feed still reports
+    ///         above its high-water mark is carried, so billing is attested once, from whichever feed reported it.
+    function applyRevenueFeedChange() external nonReentrant {
+        FeedChange memory change = _feedChange;
+        if (address(change.aggregator) == address(0)) revert NoFeedChangePending();
+        if (block.timestamp < change.readyAt) revert FeedChangeNotReady(change.readyAt);
+        uint8 decimals = _config.stablecoinDecimals;
+        OracleLib.Feed memory next = OracleLib.register(change.aggregator, change.heartbeat);
+        (uint256 baseline,) = OracleLib.readCumulative(next, decimals);
+        uint256 carried = carriedRevenue;
+        OracleLib.Reading memory last = OracleLib.tryReadCumulative(_revenueFeed, decimals);
+        if (!baselinePending && last.status == OracleLib.ReadStatus.Ok && last.value > feedHighWater) {
+            carried += last.value - feedHighWater;
+        }
+        address previous = address(_revenueFeed.aggregator);
+        _revenueFeed = next;
+        feedHighWater = baseline;
+        carriedRevenue = carried;
+        baselinePending = false;
+        delete _feedChange;
+        emit RevenueFeedChanged(previous, address(next.aggregator), next.decimals, next.heartbeat, baseline, carried);
+    }
+
+    /// @notice The revenue feed waiting to replace the current one (aggregator zero when none).
+    function pendingRevenueFeed() external view returns (FeedChange memory) {
+        return _feedChange;
     }
 
     /// @notice Chainlink Automation: closes the epoch, revalidating every condition `closeEpoch` checks.
@@ -273,9 +401,11 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         return CloneArgs.uintAt(3);
     }
 
-    /// @dev How one epoch's release is split.
+    /// @notice What one close reads, attests and releases.
     struct Release {
-        uint256 cumulative;
+        uint256 reported; // the feed's answer, in stablecoin units
+        uint256 highWater; // the feed's high-water mark after the close
+        uint256 carried; // reported billing left for later closes
         uint256 newlyAttested;
         uint256 released;
         uint256 toHolders;
@@ -286,17 +416,17 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @dev Reconciles escrow against the feed. Every check comes before any state change or transfer.
     function _closeEpoch() private {
-        IShareToken token = _shareToken();
-        _checkActive(token);
+        Release memory r = previewClose();
         uint256 epoch = currentEpoch;
-        uint256 endsAt = epochEnd();
-        if (block.timestamp < endsAt) revert EpochNotEnded(epoch, endsAt);
-        Config memory cfg = _config;
-        Release memory r = _computeRelease(cfg);
+        uint40 epochLength = _config.epochLength;
 
         uint256 previousShortfall = shortfall;
         uint256 newShortfall = previousShortfall + r.newlyAttested - r.released;
-        attestedRevenue = r.cumulative;
+        uint256 attested = attestedRevenue + r.newlyAttested;
+        attestedRevenue = attested;
+        feedHighWater = r.highWater;
+        carriedRevenue = r.carried;
+        baselinePending = false;
         shortfall = newShortfall;
         escrow -= r.released;
         protocolFeesOwed += r.protocolFee;
@@ -307,48 +437,68 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         distributedToHolders += r.toHolders;
         currentEpoch = uint32(epoch + 1);
         epochStart = uint40(block.timestamp);
+        emit RevenueReported(epoch, r.reported, r.highWater, r.carried);
         if (newShortfall > previousShortfall) {
             emit ShortfallRecorded(epoch, newShortfall, newShortfall - previousShortfall);
         }
         emit EpochClosed(
             epoch,
-            r.cumulative,
+            attested,
             r.newlyAttested,
             r.released,
             r.toHolders,
             r.protocolFee,
             r.operatorFee,
             r.toReserve,
-            block.timestamp + cfg.epochLength
+            block.timestamp + epochLength
         );
 
         if (r.toHolders > 0) {
+            IShareToken token = _shareToken();
             IERC20(stablecoin()).safeTransfer(address(token), r.toHolders);
-            token.notifyReward(r.toHolders, cfg.epochLength);
+            token.notifyReward(r.toHolders, epochLength);
         }
     }
 
-    /// @dev Reads and checks the feed, then splits `min(newly attested + shortfall, escrow)`. Fees and reserve
-    ///      round down; holders get the remainder, so the split always sums to the release exactly.
+    /// @dev Reads and checks the feed, attests the new billing within the bound, then splits
+    ///      `min(newly attested + shortfall, escrow)`. The bound is `maxRevenuePerEpoch` per epoch of time since
+    ///      the last close, so a close after an outage may attest the whole outage; billing above it is carried.
+    ///      Fees and reserve round down; holders get the remainder, so the split always sums to the release exactly.
     function _computeRelease(Config memory cfg) private view returns (Release memory r) {
         IClusterRoles roles = _roles();
         (address sequencerFeed, uint32 gracePeriod) = roles.sequencerUptime();
         OracleLib.checkSequencer(AggregatorV3Interface(sequencerFeed), gracePeriod);
-        (r.cumulative,) = OracleLib.read(_revenueFeed, cfg.stablecoinDecimals);
-        uint256 previous = attestedRevenue;
-        if (r.cumulative < previous) revert RevenueDecreased(previous, r.cumulative);
-        r.newlyAttested = r.cumulative - previous;
-        if (r.newlyAttested > cfg.maxRevenuePerEpoch) {
-            revert RevenueJumpTooLarge(r.newlyAttested, cfg.maxRevenuePerEpoch);
+        (r.reported,) = OracleLib.readCumulative(_revenueFeed, cfg.stablecoinDecimals);
+        uint256 highWater = feedHighWater;
+        uint256 fresh;
+        // A baseline still pending is taken now: what the feed reports so far was billed before it could be read.
+        // Below the high-water mark the feed was corrected: nothing is new until it climbs past the mark again.
+        if (baselinePending || r.reported > highWater) {
+            fresh = baselinePending ? 0 : r.reported - highWater;
+            r.highWater = r.reported;
+        } else {
+            r.highWater = highWater;
         }
-        uint256 due = r.newlyAttested + shortfall;
-        uint256 available = escrow;
-        r.released = due < available ? due : available;
+        uint256 due = carriedRevenue + fresh;
+        uint256 bound = (uint256(cfg.maxRevenuePerEpoch) * (block.timestamp - epochStart)) / cfg.epochLength;
+        r.newlyAttested = Math.min(due, bound);
+        r.carried = due - r.newlyAttested;
+        r.released = Math.min(r.newlyAttested + shortfall, escrow);
         (, uint16 protocolFeeBps) = roles.protocolFee();
         r.protocolFee = (r.released * protocolFeeBps) / BPS;
         r.operatorFee = (r.released * cfg.operatorFeeBps) / BPS;
         r.toReserve = (r.released * cfg.reserveBps) / BPS;
         r.toHolders = r.released - r.protocolFee - r.operatorFee - r.toReserve;
+    }
+
+    /// @dev Epoch 1 starts and the feed's answer becomes the baseline; an unreadable feed leaves it to the next close.
+    function _startEarning() private {
+        epochStart = uint40(block.timestamp);
+        OracleLib.Reading memory baseline = OracleLib.tryReadCumulative(_revenueFeed, _config.stablecoinDecimals);
+        bool known = baseline.status == OracleLib.ReadStatus.Ok;
+        if (known) feedHighWater = baseline.value;
+        else baselinePending = true;
+        emit EarningStarted(baseline.value, known, epochEnd());
     }
 
     function _checkActive(IShareToken token) private view {

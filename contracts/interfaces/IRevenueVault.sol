@@ -22,4 +22,10 @@ interface IRevenueVault {
 
     /// @notice Books `amount` just paid into the vault by later issuance as reserve (offering only).
     function depositReserve(uint256 amount) external;
+
+    /// @notice The raise succeeded: epoch 1 starts and the revenue feed's baseline is taken (offering only).
+    function startEarning() external;
+
+    /// @notice The reserve slice and the holders' slice of the release a close would make now.
+    function pendingRelease() external view returns (uint256 toReserve, uint256 toHolders);
 }

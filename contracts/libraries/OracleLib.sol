@@ -6,7 +6,8 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 /// @title OracleLib
 /// @notice Every Chainlink read of the protocol goes through here, so every read gets the same checks:
 ///         sequencer up and past its grace period (on L2), round complete, not from the future, fresh within the
-///         feed's heartbeat, answer > 0, and the decimals the feed was registered with. `answeredInRound` is
+///         feed's heartbeat, answer > 0 (>= 0 for a cumulative feed, which answers 0 until anything is billed),
+///         and the decimals the feed was registered with. `answeredInRound` is
 ///         deprecated by Chainlink and deliberately ignored. Each failure is a named error, so a bad read reverts
 ///         before any money moves.
 library OracleLib {
@@ -25,7 +26,7 @@ library OracleLib {
     error StaleOracleAnswer(address feed, uint256 updatedAt, uint256 heartbeat);
     /// @notice The feed has no complete round, or its round is dated in the future.
     error InvalidOracleTimestamp(address feed, uint256 updatedAt);
-    /// @notice The feed answered zero or a negative number.
+    /// @notice The feed answered a negative number, or zero where zero is not a valid answer.
     error NonPositiveOracleAnswer(address feed, int256 answer);
     /// @notice The feed's decimals differ from the ones it was registered with.
     error OracleDecimalsChanged(address feed, uint8 expected, uint8 actual);
@@ -66,41 +67,76 @@ library OracleLib {
     /// @notice The latest answer, checked, scaled to `targetDecimals` (rounded down), and its timestamp. Reverts
     ///         with the named error of the first check that fails.
     function read(Feed memory feed, uint8 targetDecimals) internal view returns (uint256 value, uint256 updatedAt) {
-        ReadStatus status;
-        int256 answer;
-        uint8 actualDecimals;
-        (status, value, updatedAt, answer, actualDecimals) = tryRead(feed, targetDecimals);
-        if (status == ReadStatus.Ok) return (value, updatedAt);
-        address aggregator = address(feed.aggregator);
-        if (status == ReadStatus.CallFailed) revert OracleCallFailed(aggregator);
-        if (status == ReadStatus.DecimalsChanged) revert OracleDecimalsChanged(aggregator, feed.decimals, actualDecimals);
-        if (status == ReadStatus.InvalidTimestamp) revert InvalidOracleTimestamp(aggregator, updatedAt);
-        if (status == ReadStatus.Stale) revert StaleOracleAnswer(aggregator, updatedAt, feed.heartbeat);
-        revert NonPositiveOracleAnswer(aggregator, answer);
+        return _orRevert(feed, _tryRead(feed, targetDecimals, false));
+    }
+
+    /// @notice `read` for a cumulative feed (billed revenue so far), where 0 is a valid answer: nothing billed yet.
+    function readCumulative(Feed memory feed, uint8 targetDecimals)
+        internal
+        view
+        returns (uint256 value, uint256 updatedAt)
+    {
+        return _orRevert(feed, _tryRead(feed, targetDecimals, true));
     }
 
     /// @notice The same checks as `read`, reporting the first failure instead of reverting, for callers that have
     ///         a fallback (the NAV oracle's depreciation schedule). A feed whose calls revert reports CallFailed.
-    function tryRead(Feed memory feed, uint8 targetDecimals)
-        internal
+    function tryRead(Feed memory feed, uint8 targetDecimals) internal view returns (Reading memory) {
+        return _tryRead(feed, targetDecimals, false);
+    }
+
+    /// @notice `tryRead` for a cumulative feed (0 is valid).
+    function tryReadCumulative(Feed memory feed, uint8 targetDecimals) internal view returns (Reading memory) {
+        return _tryRead(feed, targetDecimals, true);
+    }
+
+    /// @notice One read of a feed: why it was refused (Ok if it was not), the scaled value and what the feed said.
+    struct Reading {
+        ReadStatus status;
+        uint256 value;
+        uint256 updatedAt;
+        int256 answer;
+        uint8 actualDecimals;
+    }
+
+    function _tryRead(Feed memory feed, uint8 targetDecimals, bool zeroAllowed)
+        private
         view
-        returns (ReadStatus status, uint256 value, uint256 updatedAt, int256 answer, uint8 actualDecimals)
+        returns (Reading memory r)
     {
         try feed.aggregator.decimals() returns (uint8 reported) {
-            actualDecimals = reported;
+            r.actualDecimals = reported;
         } catch {
-            return (ReadStatus.CallFailed, 0, 0, 0, 0);
+            r.status = ReadStatus.CallFailed;
+            return r;
         }
-        if (actualDecimals != feed.decimals) return (ReadStatus.DecimalsChanged, 0, 0, 0, actualDecimals);
+        if (r.actualDecimals != feed.decimals) {
+            r.status = ReadStatus.DecimalsChanged;
+            return r;
+        }
         try feed.aggregator.latestRoundData() returns (uint80, int256 reported, uint256, uint256 at, uint80) {
-            (answer, updatedAt) = (reported, at);
+            (r.answer, r.updatedAt) = (reported, at);
         } catch {
-            return (ReadStatus.CallFailed, 0, 0, 0, actualDecimals);
+            r.status = ReadStatus.CallFailed;
+            return r;
         }
-        if (updatedAt == 0 || updatedAt > block.timestamp) status = ReadStatus.InvalidTimestamp;
-        else if (block.timestamp - updatedAt > feed.heartbeat) status = ReadStatus.Stale;
-        else if (answer <= 0) status = ReadStatus.NonPositive;
-        else value = scale(uint256(answer), feed.decimals, targetDecimals);
+        if (r.updatedAt == 0 || r.updatedAt > block.timestamp) r.status = ReadStatus.InvalidTimestamp;
+        else if (block.timestamp - r.updatedAt > feed.heartbeat) r.status = ReadStatus.Stale;
+        else if (r.answer < 0 || (r.answer == 0 && !zeroAllowed)) r.status = ReadStatus.NonPositive;
+        else r.value = scale(uint256(r.answer), feed.decimals, targetDecimals);
+    }
+
+    /// @dev The reading's value and time, or the named error of its failed check.
+    function _orRevert(Feed memory feed, Reading memory r) private pure returns (uint256 value, uint256 updatedAt) {
+        if (r.status == ReadStatus.Ok) return (r.value, r.updatedAt);
+        address aggregator = address(feed.aggregator);
+        if (r.status == ReadStatus.CallFailed) revert OracleCallFailed(aggregator);
+        if (r.status == ReadStatus.DecimalsChanged) {
+            revert OracleDecimalsChanged(aggregator, feed.decimals, r.actualDecimals);
+        }
+        if (r.status == ReadStatus.InvalidTimestamp) revert InvalidOracleTimestamp(aggregator, r.updatedAt);
+        if (r.status == ReadStatus.Stale) revert StaleOracleAnswer(aggregator, r.updatedAt, feed.heartbeat);
+        revert NonPositiveOracleAnswer(aggregator, r.answer);
     }
 
     /// @notice Converts `amount` between decimal bases, rounding down (in the protocol's favour).

@@ -2,17 +2,14 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
-import {OracleLib} from "../libraries/OracleLib.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
 import {NavOracle} from "../oracles/NavOracle.sol";
 
@@ -25,6 +22,8 @@ import {NavOracle} from "../oracles/NavOracle.sol";
 ///         buyer `refund`: the shares are burned and the full price comes back.
 ///         Later issuance: once active, if the operator enables it, shares are sold at NAV plus a premium within a
 ///         share cap, and the money goes to the redemption reserve (it backs the new shares, so NAV is not diluted).
+///         Issuance is priced live at the NAV oracle's entry value (book value plus the rent a new share will earn
+///         from the stream), never from a published round, so no round observed before a close can be used.
 /// @dev Exact refunds without a per-buyer ledger: the raise sells whole *lots* (`price` reduced by gcd(price, 1e18)
 ///      to `lotAssets` stablecoin units for `lotShares` share units), so a buyer's locked balance is a whole number
 ///      of lots and is worth exactly what they paid. Buying by amount takes only the whole lots it covers; buying
@@ -83,7 +82,6 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
 
     Raise private _raise;
     Issuance private _issuance;
-    OracleLib.Feed private _nav;
     /// @notice Raise minus protocol fee, owed to the operator for the hardware.
     uint256 public proceedsOwed;
     /// @notice Protocol fee on the raise, not yet withdrawn.
@@ -135,6 +133,8 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     error FeeOnTransferNotSupported(uint256 expected, uint256 received);
     /// @notice There is nothing to withdraw.
     error NothingToWithdraw();
+    /// @notice The revenue feed cannot be read, so the attested rent in escrow (part of the price) is unknown.
+    error PendingReleaseUnknown();
     /// @notice A launch parameter is outside its allowed range.
     error InvalidParameter(string name);
 
@@ -142,11 +142,8 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
         _disableInitializers();
     }
 
-    /// @notice Checks the terms in the clone args and wires the NAV feed. Called once by the factory, after the
-    ///         NAV oracle is initialised.
-    /// @param navHeartbeat How old a NAV round later issuance accepts.
-    function initialize(uint32 navHeartbeat) external initializer {
-        _nav = OracleLib.register(AggregatorV3Interface(CloneArgs.addressAt(5)), navHeartbeat);
+    /// @notice Checks the terms in the clone args. Called once by the factory.
+    function initialize() external initializer {
         Terms memory t = terms();
         if (t.hardCap == 0) {
             _raise.succeeded = true; // nothing to raise: the cluster is active from launch
@@ -211,7 +208,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     }
 
     /// @notice What `buy(assets)` mints and charges now. Reverts with the reason a purchase would fail for
-    ///         the phase (closed raise, issuance disabled, stale NAV).
+    ///         the phase (closed raise, issuance disabled, sequencer down, unreadable revenue feed).
     function previewBuy(uint256 assets) external view returns (uint256 shares, uint256 cost) {
         (Terms memory t, bool raising) = _purchaseTerms();
         return _quoteAssets(t, raising, assets);
@@ -248,6 +245,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
         emit OfferingSucceeded(raise.raised, fee, proceeds);
         _shareToken().unlock();
         NavOracle(CloneArgs.addressAt(5)).acquireHardware(proceeds);
+        IRevenueVault(CloneArgs.addressAt(4)).startEarning();
     }
 
     /// @notice After a failed raise: burns all of the caller's shares and sends what they paid to `to`.
@@ -424,12 +422,15 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
         _raise.raised = uint128(raisedNow);
     }
 
-    /// @dev NAV (checked: fresh, positive, decimals) plus the premium, rounded up; reverts if issuance is off.
+    /// @dev The NAV oracle's entry value per share now (book value plus the stream a new share will earn; the
+    ///      sequencer checked) plus the premium, rounded up; reverts if issuance is off or the attested rent in
+    ///      escrow cannot be valued, since a price without it would sell the holders' release to the buyer.
     function _issuancePrice() private view returns (uint256) {
         Issuance memory issuance = _issuance;
         if (!issuance.enabled) revert IssuanceDisabled();
-        (uint256 navPerShare,) = OracleLib.read(_nav, IERC20Metadata(stablecoin()).decimals());
-        return Math.mulDiv(navPerShare, BPS + issuance.premiumBps, BPS, Math.Rounding.Ceil);
+        NavOracle.Breakdown memory nav = NavOracle(CloneArgs.addressAt(5)).quote();
+        if (!nav.pendingKnown) revert PendingReleaseUnknown();
+        return Math.mulDiv(nav.entryPerShare, BPS + issuance.premiumBps, BPS, Math.Rounding.Ceil);
     }
 
     function _gcd(uint256 a, uint256 b) private pure returns (uint256) {

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {AutomationCompatibleInterface} from
@@ -15,17 +16,25 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 
 /// @title NavOracle
 /// @notice Publishes a cluster's net asset value per share as a Chainlink-style feed, so lending markets can price
-///         shares as collateral and the redemption queue and later issuance can price shares at NAV:
+///         shares as collateral, and prices the redemption queue's settlements and later issuance live:
 ///
-///           NAV per share = (hardware value + redemption reserve + unstreamed rent) / total supply
+///           NAV per share   = (hardware value + redemption reserve + pending reserve) / total supply
+///           entry per share = NAV per share + (streaming rent) / earning supply
 ///
-///         in stablecoin units per whole share (`decimals()` = the stablecoin's decimals), rounded down.
+///         in stablecoin units per whole share (`decimals()` = the stablecoin's decimals). The published NAV is
+///         what every share owns wherever it is held (an escrowed share, a pool's or a lender's collateral): it
+///         leaves out the rent still streaming, which goes only to shares that earn while it streams. Pending
+///         reserve is the reserve slice of the attested rent in escrow, so a close moves no value between
+///         shares; fees and paid-but-unattested rent are not the holders' and do not count. A new share earns the
+///         stream, so issuance charges the entry value. NAV rounds down and the entry value up (for the protocol).
 ///         Hardware value is the appraisal feed's answer when it is fresh and within `maxDeviationBps` of the
 ///         depreciation schedule, otherwise the schedule: straight-line from the purchase cost to the salvage value
-///         over the useful life. Paid-but-unattested rent and fees are not the holders' yet and do not count.
+///         over the useful life.
 /// @dev Rounds are published by `update()` (anyone, or Chainlink Automation every half heartbeat) and stored, so
 ///      `updatedAt` honestly says when the value was observed (the appraisal's own time when it was used) and
 ///      consumers' staleness checks mean something. `update` reverts with a named error when no NAV exists.
+///      The queue and the offering do not read rounds: they call `quote()`, so no keeper order or stale round
+///      can choose their price.
 ///      EIP-1167 clone; immutable args `abi.encode(stablecoin, shareToken, factory, clusterId, vault)`.
 contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatibleInterface {
     /// @notice Launch parameters.
@@ -52,13 +61,17 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
 
     /// @notice What one NAV is made of.
     struct Breakdown {
-        uint256 navPerShare;
+        uint256 navPerShare; // book value per share, rounded down: the published answer and the redemption price
+        uint256 entryPerShare; // book value plus streaming rent per earning share, rounded up: the issuance price
         uint256 hardwareValue;
         uint256 reserve;
-        uint256 unstreamed;
+        uint256 pendingReserve; // reserve slice of the release a close would make now
+        uint256 streaming; // rent still to stream to earning shares, the pending release's holder slice included
         uint256 totalSupply;
+        uint256 eligibleSupply;
         uint256 observedAt;
         bool appraised;
+        bool pendingKnown; // false: the vault's pending release could not be read (feed, sequencer) and is left out
     }
 
     uint256 public constant BPS = 10_000;
@@ -77,15 +90,19 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     /// @dev `answer | updatedAt << 192`.
     mapping(uint80 roundId => uint256) private _rounds;
 
-    /// @notice Round `roundId` published `navPerShare`, observed at `observedAt`, with its components.
+    /// @notice Round `roundId` published `navPerShare`, observed at `observedAt`, with its components
+    ///         (`pendingKnown` false: the attested rent in escrow could not be valued and is left out).
     event NavUpdated(
         uint80 indexed roundId,
         uint256 navPerShare,
+        uint256 entryPerShare,
         uint256 hardwareValue,
         uint256 reserve,
-        uint256 unstreamed,
+        uint256 pendingReserve,
+        uint256 streaming,
         uint256 totalSupply,
         bool appraised,
+        bool pendingKnown,
         uint256 observedAt
     );
     /// @notice The hardware was bought for `cost`; depreciation runs from `start`.
@@ -152,27 +169,57 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     /// @return roundId The new round.
     /// @return navPerShare Its answer.
     function update() public returns (uint80 roundId, uint256 navPerShare) {
-        (address sequencerFeed, uint32 gracePeriod) = _roles().sequencerUptime();
-        OracleLib.checkSequencer(AggregatorV3Interface(sequencerFeed), gracePeriod);
-        Breakdown memory b = breakdown();
-        if (b.navPerShare == 0) revert ZeroNav();
+        Breakdown memory b = quote();
         roundId = _latestRound + 1;
         _latestRound = roundId;
         _rounds[roundId] = SafeCast.toUint192(b.navPerShare) | (b.observedAt << 192);
         emit NavUpdated(
-            roundId, b.navPerShare, b.hardwareValue, b.reserve, b.unstreamed, b.totalSupply, b.appraised, b.observedAt
+            roundId,
+            b.navPerShare,
+            b.entryPerShare,
+            b.hardwareValue,
+            b.reserve,
+            b.pendingReserve,
+            b.streaming,
+            b.totalSupply,
+            b.appraised,
+            b.pendingKnown,
+            b.observedAt
         );
         return (roundId, b.navPerShare);
     }
 
-    /// @notice The NAV the next `update` would publish, with its components. Reverts while there is no NAV.
+    /// @notice The NAV now, checked as every price the protocol uses is: sequencer up, shares outstanding, NAV
+    ///         positive. `update` publishes it; the redemption queue and the offering price with it directly.
+    /// @return b The NAV per share, the entry value per share and their components.
+    function quote() public view returns (Breakdown memory b) {
+        (address sequencerFeed, uint32 gracePeriod) = _roles().sequencerUptime();
+        OracleLib.checkSequencer(AggregatorV3Interface(sequencerFeed), gracePeriod);
+        b = breakdown();
+        if (b.navPerShare == 0) revert ZeroNav();
+    }
+
+    /// @notice The NAV from the live inputs, with its components, unchecked against the sequencer. Reverts while
+    ///         there is no NAV (no hardware, no shares).
+    /// @return b The NAV per share, the entry value per share and their components.
     function breakdown() public view returns (Breakdown memory b) {
-        b.totalSupply = _shareToken().totalSupply();
+        IShareToken token = _shareToken();
+        b.totalSupply = token.totalSupply();
         if (b.totalSupply == 0) revert NoSharesOutstanding();
         (b.hardwareValue, b.observedAt, b.appraised) = hardwareValue();
-        b.reserve = IRevenueVault(CloneArgs.addressAt(4)).reserve();
-        b.unstreamed = _shareToken().unstreamed();
-        b.navPerShare = ((b.hardwareValue + b.reserve + b.unstreamed) * 1e18) / b.totalSupply;
+        IRevenueVault vault = IRevenueVault(CloneArgs.addressAt(4));
+        b.reserve = vault.reserve();
+        uint256 pendingToHolders;
+        try vault.pendingRelease() returns (uint256 toReserve, uint256 toHolders) {
+            (b.pendingReserve, pendingToHolders, b.pendingKnown) = (toReserve, toHolders, true);
+        } catch {}
+        b.streaming = token.unstreamed() + pendingToHolders;
+        b.eligibleSupply = token.eligibleSupply();
+        uint256 book = b.hardwareValue + b.reserve + b.pendingReserve;
+        b.navPerShare = (book * 1e18) / b.totalSupply;
+        // With nothing earning, a buyer would earn the whole carried stream: price it as if one share earned it.
+        b.entryPerShare = Math.ceilDiv(book * 1e18, b.totalSupply)
+            + Math.ceilDiv(b.streaming * 1e18, Math.max(b.eligibleSupply, 1e18));
     }
 
     /// @notice The hardware's value now: the appraisal when it is fresh, believable and no older than the last round,
@@ -185,9 +232,9 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         value = scheduledValue();
         observedAt = block.timestamp;
         if (address(_appraisal.aggregator) == address(0)) return (value, observedAt, false);
-        (OracleLib.ReadStatus status, uint256 appraisal, uint256 appraisedAt,,) =
-            OracleLib.tryRead(_appraisal, schedule.decimals);
-        if (status != OracleLib.ReadStatus.Ok) return (value, observedAt, false);
+        OracleLib.Reading memory reading = OracleLib.tryRead(_appraisal, schedule.decimals);
+        if (reading.status != OracleLib.ReadStatus.Ok) return (value, observedAt, false);
+        (uint256 appraisal, uint256 appraisedAt) = (reading.value, reading.updatedAt);
         uint256 band = (value * schedule.maxDeviationBps) / BPS;
         if (appraisal + band < value || appraisal > value + band) return (value, observedAt, false);
         // Rounds' updatedAt never goes backwards: an appraisal older than the last round's observation is not used.
@@ -258,12 +305,17 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
 
     // ---------------------------------------------------------------- Automation
 
-    /// @notice Chainlink Automation: a NAV exists and the last round is older than half the heartbeat.
+    /// @notice Chainlink Automation: the last round is older than half the heartbeat and `update` would publish
+    ///         one now (the same checks: hardware acquired, shares outstanding, sequencer up, NAV positive).
+    /// @return upkeepNeeded Whether an update is due and would succeed.
+    /// @return performData Always empty.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
-        Schedule memory schedule = _schedule;
-        if (schedule.start == 0 || _shareToken().totalSupply() == 0) return (false, "");
         uint256 round = _rounds[_latestRound];
-        upkeepNeeded = round == 0 || block.timestamp - (round >> 192) >= schedule.navHeartbeat / 2;
+        if (round == 0 || block.timestamp - (round >> 192) >= _schedule.navHeartbeat / 2) {
+            try this.quote() returns (Breakdown memory) {
+                upkeepNeeded = true;
+            } catch {}
+        }
         performData = "";
     }
 

@@ -13,11 +13,14 @@ export function handleNavUpdated(event: NavUpdated): void {
   report.kind = "Nav";
   report.value = p.navPerShare;
   report.roundId = p.roundId;
+  report.entryPerShare = p.entryPerShare;
   report.hardwareValue = p.hardwareValue;
   report.reserve = p.reserve;
-  report.unstreamed = p.unstreamed;
+  report.pendingReserve = p.pendingReserve;
+  report.streaming = p.streaming;
   report.totalSupply = p.totalSupply;
   report.appraised = p.appraised;
+  report.pendingKnown = p.pendingKnown;
   report.observedAt = p.observedAt;
   report.timestamp = event.block.timestamp.toI64();
   report.blockNumber = event.block.number;

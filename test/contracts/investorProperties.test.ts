@@ -55,13 +55,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 /** Errors an action may meet in a valid sequence (anything else fails the property). */
 const ACCEPTED: Partial<Record<Action["kind"], string[]>> = {
   transfer: ["ERC20InsufficientBalance"],
-  close: ["EpochNotEnded", "NonPositiveOracleAnswer", "RevenueJumpTooLarge"],
+  close: ["EpochNotEnded", "NonPositiveOracleAnswer"],
   claim: ["NothingToClaim"],
   request: ["ZeroAmount", "AmountTooSmall"],
   cancel: ["NothingPending"],
   settle: ["SettlementNotDue", "NothingToSettle", "ReserveTooSmall"],
   redeem: ["ZeroAmount"],
-  buy: ["ZeroAmount", "IssuanceCapExceeded"],
+  // Rent waiting in escrow while the revenue feed is stale cannot be valued, and neither can a new share.
+  buy: ["ZeroAmount", "IssuanceCapExceeded", "PendingReleaseUnknown"],
 };
 
 class Harness {

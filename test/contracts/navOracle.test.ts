@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, beforeEach } from "vitest";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
-  closeEpochAt, deployCluster, latestTimestamp, launchParams, navParams, noRaise, setNextTimestamp, snapshot, ethers,
+  attest, closeEpochAt, deployCluster, increaseTime, latestTimestamp, launchParams, navParams, noRaise, setNextTimestamp, snapshot, ethers,
   DAY, EPOCH, FEED_DECIMALS, NAV_HEARTBEAT, OPERATOR_FEE_BPS, PROTOCOL_FEE_BPS, RESERVE_BPS, SHARE, type Deployment,
 } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
@@ -56,7 +56,10 @@ interface Round {
   navPerShare: bigint;
   hardwareValue: bigint;
   reserve: bigint;
-  unstreamed: bigint;
+  entryPerShare: bigint;
+  pendingReserve: bigint;
+  streaming: bigint;
+  pendingKnown: boolean;
   totalSupply: bigint;
   appraised: boolean;
   observedAt: bigint;
@@ -82,6 +85,12 @@ function scheduleAt(t: Terms, at: bigint): bigint {
 /** NAV per whole share in stablecoin units, rounded down. */
 function navPerShare(assets: bigint, supply = SUPPLY): bigint {
   return (assets * SHARE) / supply;
+}
+
+/** NavOracle.entryPerShare: book value and streaming rent per earning share, each rounded up. */
+function entryPerShare(book: bigint, streaming: bigint, supply = SUPPLY, eligible = SUPPLY): bigint {
+  const up = (a: bigint, b: bigint) => (a + b - 1n) / b;
+  return up(book * SHARE, supply) + up(streaming * SHARE, eligible);
 }
 
 /** Stablecoin units an 8-decimal appraisal answer is worth once scaled to the stablecoin (rounded down). */
@@ -371,8 +380,9 @@ describe.each([6, 18])("NavOracle with a %i-decimal stablecoin", (decimals) => {
       const r1 = await publishAt(d.nav, first);
       const hw1 = scheduleAt(terms, first);
       expect(r1).toEqual({
-        roundId: 1n, navPerShare: navPerShare(hw1), hardwareValue: hw1, reserve: 0n, unstreamed: 0n,
-        totalSupply: SUPPLY, appraised: false, observedAt: first,
+        roundId: 1n, navPerShare: navPerShare(hw1), entryPerShare: entryPerShare(hw1, 0n), hardwareValue: hw1,
+        reserve: 0n, pendingReserve: 0n, streaming: 0n, totalSupply: SUPPLY, appraised: false, pendingKnown: true,
+        observedAt: first,
       });
 
       const second = first + 100n * BigInt(DAY);
@@ -396,35 +406,44 @@ describe.each([6, 18])("NavOracle with a %i-decimal stablecoin", (decimals) => {
       }
     });
 
-    it("adds the redemption reserve and the rent still streaming to holders, but not escrowed rent", async () => {
+    it("counts the reserve and attested rent's reserve slice for every share, and the stream for earning shares", async () => {
       // 98 765.25: exact in the revenue feed's 8 decimals, so the whole payment is attested and released.
       const rent = 98_765n * d.unit + d.unit / 4n;
       await d.vault.connect(d.renter).payRent(rent, ethers.id("invoice 1"));
       // Paid but unattested rent is the renter's escrow, not the holders' money.
       const unattested = await d.nav.breakdown();
-      expect([unattested.reserve, unattested.unstreamed]).toEqual([0n, 0n]);
+      expect([unattested.reserve, unattested.pendingReserve, unattested.streaming]).toEqual([0n, 0n, 0n]);
 
-      const closedAt = await timestampOf(await closeEpochAt(d, rent));
+      // Attested but not yet released: already the holders', so a close moves no value between shares.
       const { reserve, toHolders } = split(rent);
-      expect(await d.vault.reserve()).toBe(reserve);
-      await d.vault.connect(d.renter).payRent(rent, ethers.id("invoice 2")); // escrowed again, and ignored again
+      await increaseTime(EPOCH);
+      await attest(d, rent);
+      const beforeClose = await d.nav.breakdown();
+      expect([beforeClose.reserve, beforeClose.pendingReserve, beforeClose.streaming, beforeClose.pendingKnown])
+        .toEqual([0n, reserve, toHolders, true]);
+      const closedAt = await timestampOf(await d.vault.closeEpoch());
+      const afterClose = await d.nav.breakdown();
+      expect([afterClose.reserve, afterClose.pendingReserve, afterClose.streaming]).toEqual([reserve, 0n, toHolders]);
+      await d.vault.connect(d.renter).payRent(rent, ethers.id("invoice 2")); // escrowed, unattested: ignored
 
       const midStream = closedAt + BigInt(DAY) + 7n;
       const round = await publishAt(d.nav, midStream);
       const hardware = scheduleAt(terms, midStream);
-      const unstreamed = unstreamedAt(toHolders, closedAt, midStream);
-      expect(unstreamed).toBeGreaterThan(0n);
-      expect([round.hardwareValue, round.reserve, round.unstreamed, round.totalSupply])
-        .toEqual([hardware, reserve, unstreamed, SUPPLY]);
-      expect(round.navPerShare).toBe(navPerShare(hardware + reserve + unstreamed));
+      const streaming = unstreamedAt(toHolders, closedAt, midStream);
+      expect(streaming).toBeGreaterThan(0n);
+      expect([round.hardwareValue, round.reserve, round.pendingReserve, round.streaming, round.totalSupply])
+        .toEqual([hardware, reserve, 0n, streaming, SUPPLY]);
+      // The published NAV leaves the stream out: an escrowed or pooled share never earns it.
+      expect(round.navPerShare).toBe(navPerShare(hardware + reserve));
+      expect(round.entryPerShare).toBe(entryPerShare(hardware + reserve, streaming));
 
-      // Once the stream period is over, only its truncated remainder is left unearned.
+      // Once the stream period is over, only its truncated remainder is left unearned; the feed is stale by then,
+      // so the escrowed rent cannot be valued and the round says so.
       const afterStream = closedAt + BigInt(EPOCH) + 1n;
       const later = await publishAt(d.nav, afterStream);
-      expect([later.reserve, later.unstreamed]).toEqual([reserve, unstreamedAt(toHolders, closedAt, afterStream)]);
-      expect(later.navPerShare).toBe(navPerShare(scheduleAt(terms, afterStream) + reserve + later.unstreamed));
-      const b = await d.nav.breakdown();
-      expect(b.navPerShare).toBe(navPerShare(b.hardwareValue + b.reserve + b.unstreamed));
+      expect([later.reserve, later.streaming, later.pendingKnown])
+        .toEqual([reserve, unstreamedAt(toHolders, closedAt, afterStream), false]);
+      expect(later.navPerShare).toBe(navPerShare(scheduleAt(terms, afterStream) + reserve));
     });
   });
 
@@ -588,10 +607,10 @@ describe.each([6, 18])("NavOracle with a %i-decimal stablecoin", (decimals) => {
       const scrapped = await launchCluster(d, { usefulLife: MIN_LIFE, salvageBps: 0n });
       await mineAt(scrapped.terms.start + MIN_LIFE);
       const b = await scrapped.nav.breakdown();
-      expect([b.navPerShare, b.hardwareValue, b.reserve, b.unstreamed]).toEqual([0n, 0n, 0n, 0n]);
+      expect([b.navPerShare, b.hardwareValue, b.reserve, b.streaming]).toEqual([0n, 0n, 0n, 0n]);
       await expectRevert(scrapped.nav.update(), scrapped.nav, "ZeroNav");
-      // Automation still asks (it only checks that a NAV could exist); the upkeep itself refuses.
-      expect(await upkeepNeeded(scrapped.nav)).toBe(true);
+      // Automation asks only for an update that would succeed.
+      expect(await upkeepNeeded(scrapped.nav)).toBe(false);
       await expectRevert(scrapped.nav.performUpkeep("0x"), scrapped.nav, "ZeroNav");
     });
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, beforeEach } from "vitest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AddressLike, BaseContract, ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import {
-  deployCluster, deployFactory, increaseTime, latestTimestamp, launchParams, navParams, noRaise, setNextTimestamp,
+  attest, deployCluster, deployFactory, increaseTime, latestTimestamp, launchParams, navParams, noRaise, setNextTimestamp,
   snapshot, ethers, DAY, NAV_HEARTBEAT, PROTOCOL_FEE_BPS, SHARE, type Deployment,
 } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
@@ -538,8 +538,14 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       await d.nav.update();
     }
 
-    async function publishedNav(): Promise<bigint> {
-      return (await d.nav.latestRoundData())[1];
+    /** The entry value per share the offering prices with now (NAV plus the stream a new share earns). */
+    async function entryValue(): Promise<bigint> {
+      return (await d.nav.breakdown()).entryPerShare;
+    }
+
+    /** Past the hardware's useful life its value is the salvage floor, so the price stops moving every second. */
+    async function depreciateFully(): Promise<void> {
+      await increaseTime(3 * 365 * DAY + 1);
     }
 
     it("is the operator's to configure, with the premium at most MAX_PREMIUM_BPS", async () => {
@@ -565,10 +571,11 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       await expectRefused(() => buyShares(carol, SHARE), d.offering, "IssuanceDisabled");
     });
 
-    it("sells at the published NAV plus the premium, rounded up, and puts the money in the redemption reserve", async () => {
-      await openIssuance();
-      const navBefore = await publishedNav();
-      const issuePrice = issuancePrice(navBefore);
+    it("sells at the live entry value plus the premium, rounded up, and puts the money in the redemption reserve", async () => {
+      await openIssuance(100n * ISSUANCE_CAP);
+      await depreciateFully();
+      const navBefore = (await d.nav.breakdown()).navPerShare;
+      const issuePrice = issuancePrice(await entryValue());
       // Every stablecoin unit paid is kept; the shares round down.
       const amount = units(1_000n) + 7n;
       const shares = (amount * SHARE) / issuePrice;
@@ -582,21 +589,21 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       expect(eventsIn(byAmount.receipt, d.offering, "SharesPurchased")).toEqual([[carol.address, dave.address, amount, shares]]);
       expect(eventsIn(byAmount.receipt, d.vault, "ReserveDeposited")).toEqual([[amount, await d.vault.reserve()]]);
 
-      // By shares: exactly the shares asked for, the cost rounded up.
+      // By shares: exactly the shares asked for, the cost rounded up (at the entry value the first sale moved).
       const requested = 100n * SHARE + 1n;
-      const cost = ceilDiv(requested * issuePrice, SHARE);
+      const cost = ceilDiv(requested * issuancePrice(await entryValue()), SHARE);
       expect(await d.offering.previewBuyShares(requested)).toEqual([requested, cost]);
       const byShares = await changes(reads, () => buyShares(carol, requested, dave));
       expect(byShares.deltas).toEqual([-cost, cost, 0n, requested, cost, cost, requested]);
 
       // Issued shares are not locked, and the premium left in the reserve lifts NAV for everyone.
       await d.token.connect(dave).transfer(alice.address, SHARE);
-      await d.nav.update();
-      expect(await publishedNav()).toBeGreaterThan(navBefore);
+      expect((await d.nav.breakdown()).navPerShare).toBeGreaterThan(navBefore);
     });
 
     it("mints no more than the issuance cap, and the cap cannot drop below what was issued", async () => {
       await openIssuance();
+      await depreciateFully();
       expect(await expectRefused(() => buyShares(carol, ISSUANCE_CAP + 1n), d.offering, "IssuanceCapExceeded"))
         .toEqual([ISSUANCE_CAP + 1n, ISSUANCE_CAP]);
       await buyShares(carol, 400n * SHARE);
@@ -614,21 +621,26 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       expect(await issued()).toBe(ISSUANCE_CAP + SHARE);
     });
 
-    it("prices only from a published NAV no older than the heartbeat", async () => {
-      await configure(true);
-      // No round published yet: the feed call itself fails.
-      expect(await expectRefused(() => buy(carol, units(300n)), d.offering, "OracleCallFailed")).toEqual([d.nav.target]);
-      await d.nav.update();
-      const [, , , updatedAt] = await d.nav.latestRoundData();
-      await setNextTimestamp(updatedAt + BigInt(NAV_HEARTBEAT));
-      await buy(carol, units(300n)); // exactly a heartbeat old is still fresh
-      await increaseTime(1);
-      expect(await expectRefused(() => buy(carol, units(300n)), d.offering, "StaleOracleAnswer"))
-        .toEqual([d.nav.target, updatedAt, BigInt(NAV_HEARTBEAT)]);
-      await expectRefused(() => buyShares(carol, SHARE), d.offering, "StaleOracleAnswer");
-      await d.nav.update();
+    it("prices live, with no published round, and refuses while the sequencer is down or escrowed rent cannot be valued", async () => {
+      await configure(true, PREMIUM_BPS, 100n * ISSUANCE_CAP);
+      await depreciateFully();
+      expect(await expectRevert(d.nav.latestRoundData(), d.nav, "RoundNotFound")).toEqual([0n]);
+      const price = issuancePrice(await entryValue());
       const { deltas } = await changes(() => [sharesOf(carol)], () => buy(carol, units(300n)));
-      expect(deltas).toEqual([(units(300n) * SHARE) / issuancePrice(await publishedNav())]);
+      expect(deltas).toEqual([(units(300n) * SHARE) / price]);
+      // On an L2 the sequencer is checked as for every other price.
+      const sequencer = await new MockV3Aggregator__factory(d.admin).deploy(0, 1n); // 1: down
+      await d.factory.connect(d.admin).setSequencerUptimeFeed(await sequencer.getAddress(), 3600);
+      await expectRefused(() => buy(carol, units(300n)), d.nav, "SequencerDown");
+      await expectRevert(d.offering.previewBuy(units(300n)), d.nav, "SequencerDown");
+      await d.factory.connect(d.admin).setSequencerUptimeFeed(ethers.ZeroAddress, 0);
+      // Rent in escrow with a stale revenue feed: its attested part is unknown, and so is the price.
+      await d.stable.mint(d.operator.address, units(1_000n));
+      await d.stable.connect(d.operator).approve(d.vault.target, ethers.MaxUint256);
+      await d.vault.connect(d.operator).payRent(units(1_000n), ethers.id("rent"));
+      await expectRefused(() => buy(carol, units(300n)), d.offering, "PendingReleaseUnknown");
+      await attest(d, units(1_000n));
+      await buy(carol, units(300n));
     });
 
     it("sells nothing while the guardian has paused the cluster", async () => {

@@ -109,9 +109,11 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
     const args = await expectRevert(d.vault.closeEpoch(), d.vault, "EpochNotEnded");
     expect(args[0]).toBe(1n);
     await increaseTime(EPOCH);
+    // The epoch is over, but the feed's answer is a week old: performUpkeep would revert, so no upkeep.
+    expect((await d.vault.checkUpkeep("0x"))[0]).toBe(false);
+    await attest(d, 1n * d.unit);
     const [nowNeeded] = await d.vault.checkUpkeep("0x");
     expect(nowNeeded).toBe(true);
-    await attest(d, 1n * d.unit);
     await d.vault.performUpkeep("0x");
     expect(await d.vault.currentEpoch()).toBe(2n);
     await expectRevert(d.vault.performUpkeep("0x"), d.vault, "EpochNotEnded");
@@ -145,10 +147,8 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
       expect(args[2]).toBe(BigInt(HEARTBEAT));
     });
 
-    it("refuses a zero or negative answer", async () => {
+    it("refuses a negative answer (zero is a cumulative feed's valid answer: nothing billed)", async () => {
       await increaseTime(EPOCH);
-      await d.feed.updateAnswer(0n);
-      await expectCloseRefused("NonPositiveOracleAnswer");
       await d.feed.updateAnswer(-5n);
       await expectCloseRefused("NonPositiveOracleAnswer");
     });
@@ -162,22 +162,8 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
       await expectCloseRefused("InvalidOracleTimestamp");
     });
 
-    it("refuses a cumulative answer that decreases", async () => {
-      await closeEpochAt(d, 800n * d.unit);
-      await increaseTime(EPOCH);
-      await attest(d, 700n * d.unit);
-      const args = await expectCloseRefused("RevenueDecreased");
-      expect(args).toEqual([800n * d.unit, 700n * d.unit]);
-    });
-
-    it("refuses a jump larger than the per-epoch bound", async () => {
-      await increaseTime(EPOCH);
-      await attest(d, 10_000_001n * d.unit);
-      await expectCloseRefused("RevenueJumpTooLarge");
-    });
-
     it("normalises another feed's decimals, rounding down, and refuses a feed whose decimals changed", async () => {
-      const feed18 = await new DecimalsChangingAggregator__factory(d.admin).deploy(18, 1n);
+      const feed18 = await new DecimalsChangingAggregator__factory(d.admin).deploy(18, 0n);
       const params = launchParams({
         stablecoin: await d.stable.getAddress(), revenueFeed: await feed18.getAddress(),
         initialHolder: d.holders[0].address, initialShares: 10n ** 24n, maxRevenuePerEpoch: 10n ** 30n,
@@ -266,7 +252,7 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
     const params = {
       revenueFeed: await d.feed.getAddress(), revenueHeartbeat: 1, epochLength: EPOCH,
       operatorFeeBps: 0, reserveBps: 0, maxRevenuePerEpoch: 1n,
-      offering: d.stranger.address, redemptionQueue: d.stranger.address,
+      offering: d.stranger.address, redemptionQueue: d.stranger.address, earningAtLaunch: false,
     };
     await expectRevert(d.vault.initialize(params), d.vault, "InvalidInitialization");
   });

@@ -104,7 +104,8 @@ export async function deployCluster(options: DeployOptions = {}): Promise<Deploy
   const stable = options.stablecoin === "hooked"
     ? MockStablecoin__factory.connect(await (await new HookedStablecoin__factory(admin).deploy(stableDecimals)).getAddress(), admin)
     : await new MockStablecoin__factory(admin).deploy("USD Coin", "USDC", stableDecimals);
-  const feed = await new MockV3Aggregator__factory(admin).deploy(FEED_DECIMALS, 1n);
+  // A cumulative revenue feed answers 0 until anything is billed.
+  const feed = await new MockV3Aggregator__factory(admin).deploy(FEED_DECIMALS, 0n);
   const factory = await deployFactory(admin, feeRecipient.address);
   await factory.grantRole(await factory.GUARDIAN_ROLE(), guardian.address);
   const initialShares = options.raise ? 0n : options.initialShares ?? 1_000_000n * SHARE;
