@@ -133,6 +133,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         uint256 baseline,
         uint256 carried
     );
+    /// @notice The stablecoin charged a transfer fee: `to` received `received` of the `sent` the vault booked.
+    event TransferFeeCharged(address indexed to, uint256 sent, uint256 received);
     /// @notice `payer` paid `amount` of rent, tagged `paymentRef`, during `epoch`.
     event RentPaid(address indexed payer, uint256 indexed epoch, uint256 amount, bytes32 indexed paymentRef);
     /// @notice Epoch `epoch` closed: `cumulativeRevenue` is attested in all (`newlyAttested` by this close);
@@ -159,8 +161,6 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @notice The amount must be positive.
     error ZeroAmount();
-    /// @notice The token took a fee on transfer: `received` arrived instead of `expected`.
-    error FeeOnTransferNotSupported(uint256 expected, uint256 received);
     /// @notice The epoch runs until `endsAt`.
     error EpochNotEnded(uint256 epoch, uint256 endsAt);
     /// @notice No revenue feed change is pending.
@@ -218,7 +218,9 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @inheritdoc IRevenueVault
-    /// @dev Counts the measured balance change, so a fee-on-transfer token is refused instead of over-credited.
+    /// @dev Books the measured balance change: a stablecoin that turned on a transfer fee credits what arrived, so
+    ///      escrow never counts money the vault does not hold, and the fee shows as TransferFeeCharged (and, once
+    ///      attested, as a shortfall the operator owes).
     function payRent(uint256 amount, bytes32 paymentRef) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         _checkActive(_shareToken());
@@ -226,10 +228,11 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         uint256 balanceBefore = stable.balanceOf(address(this));
         stable.safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = stable.balanceOf(address(this)) - balanceBefore;
-        if (received != amount) revert FeeOnTransferNotSupported(amount, received);
-        escrow += amount;
-        totalRentPaid += amount;
-        emit RentPaid(msg.sender, currentEpoch, amount, paymentRef);
+        if (received == 0) revert ZeroAmount();
+        if (received != amount) emit TransferFeeCharged(address(this), amount, received);
+        escrow += received;
+        totalRentPaid += received;
+        emit RentPaid(msg.sender, currentEpoch, received, paymentRef);
     }
 
     /// @inheritdoc IRevenueVault
@@ -454,9 +457,15 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         );
 
         if (r.toHolders > 0) {
+            // Measured: if the stablecoin takes a fee, the token streams what it holds, so every holder bears the
+            // fee pro rata and no claim can find the token short.
             IShareToken token = _shareToken();
-            IERC20(stablecoin()).safeTransfer(address(token), r.toHolders);
-            token.notifyReward(r.toHolders, epochLength);
+            IERC20 stable = IERC20(stablecoin());
+            uint256 before = stable.balanceOf(address(token));
+            stable.safeTransfer(address(token), r.toHolders);
+            uint256 arrived = stable.balanceOf(address(token)) - before;
+            if (arrived != r.toHolders) emit TransferFeeCharged(address(token), r.toHolders, arrived);
+            if (arrived > 0) token.notifyReward(arrived, epochLength);
         }
     }
 

@@ -203,7 +203,7 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
     });
   });
 
-  it("refuses a token that takes a fee on transfer", async () => {
+  it("books what a fee-taking stablecoin delivers, and says what the fee took", async () => {
     const fot = await new FeeOnTransferToken__factory(d.admin).deploy();
     const params = launchParams({
       stablecoin: await fot.getAddress(), revenueFeed: await d.feed.getAddress(),
@@ -214,10 +214,12 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
     const vault = RevenueVault__factory.connect(entry.vault, d.renter);
     await fot.mint(d.renter.address, 1_000_000n);
     await fot.connect(d.renter).approve(entry.vault, ethers.MaxUint256);
-    const args = await expectRevert(vault.payRent(1_000n, REF), vault, "FeeOnTransferNotSupported");
-    expect(args).toEqual([1_000n, 990n]);
-    expect(await fot.balanceOf(entry.vault)).toBe(0n);
-    expect(await vault.escrow()).toBe(0n);
+    const receipt = (await (await vault.payRent(1_000n, REF)).wait())!;
+    const events = receipt.logs.map((l) => vault.interface.parseLog(l)).filter((e) => e !== null);
+    expect(events.find((e) => e!.name === "TransferFeeCharged")!.args.toArray()).toEqual([entry.vault, 1_000n, 990n]);
+    expect(events.find((e) => e!.name === "RentPaid")!.args.amount).toBe(990n);
+    expect(await fot.balanceOf(entry.vault)).toBe(990n);
+    expect([await vault.escrow(), await vault.totalRentPaid()]).toEqual([990n, 990n]);
   });
 
   describe("fees", () => {

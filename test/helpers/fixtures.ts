@@ -6,7 +6,7 @@ import {
   ClusterFactory__factory,
   ClusterOffering__factory,
   ClusterShareToken__factory,
-  MockStablecoin__factory, HookedStablecoin__factory,
+  MockStablecoin__factory, HookedStablecoin__factory, SwitchableFeeStablecoin__factory,
   MockV3Aggregator__factory,
   NavOracle__factory,
   RedemptionQueue__factory,
@@ -61,8 +61,11 @@ export interface Deployment {
 
 export interface DeployOptions {
   stableDecimals?: number;
-  /** "hooked": a stablecoin that calls back every contract it pays (for reentrancy tests). */
-  stablecoin?: "mock" | "hooked";
+  /**
+   * "hooked": a stablecoin that calls back every contract it pays (for reentrancy tests); "feeSwitch": a USDT-like
+   * one whose owner (the admin) can turn on a transfer fee later (no permit, no blocklist).
+   */
+  stablecoin?: "mock" | "hooked" | "feeSwitch";
   initialShares?: bigint;
   maxRevenuePerEpoch?: bigint;
   /** Launch with a raise instead of initial shares (amounts in whole stablecoins, deadline in seconds from now). */
@@ -101,8 +104,11 @@ export async function deployCluster(options: DeployOptions = {}): Promise<Deploy
   const [admin, guardian, operator, keeper, feeRecipient, renter, stranger, ...holders] = await ethers.getSigners();
   const stableDecimals = options.stableDecimals ?? 6;
   const unit = 10n ** BigInt(stableDecimals);
-  const stable = options.stablecoin === "hooked"
-    ? MockStablecoin__factory.connect(await (await new HookedStablecoin__factory(admin).deploy(stableDecimals)).getAddress(), admin)
+  const special = options.stablecoin === "hooked"
+    ? await new HookedStablecoin__factory(admin).deploy(stableDecimals)
+    : options.stablecoin === "feeSwitch" ? await new SwitchableFeeStablecoin__factory(admin).deploy(stableDecimals) : undefined;
+  const stable = special
+    ? MockStablecoin__factory.connect(await special.getAddress(), admin)
     : await new MockStablecoin__factory(admin).deploy("USD Coin", "USDC", stableDecimals);
   // A cumulative revenue feed answers 0 until anything is billed.
   const feed = await new MockV3Aggregator__factory(admin).deploy(FEED_DECIMALS, 0n);
