@@ -60,6 +60,12 @@ const TEMPLATES: SourceSpec[] = [
       EpochClosed: "handleEpochClosed",
       ReserveWithdrawn: "handleReserveWithdrawn",
       ReserveDeposited: "handleReserveDeposited",
+      EarningStarted: "handleEarningStarted",
+      RevenueReported: "handleRevenueReported",
+      RevenueFeedProposed: "handleRevenueFeedProposed",
+      RevenueFeedChangeCancelled: "handleRevenueFeedChangeCancelled",
+      RevenueFeedChanged: "handleRevenueFeedChanged",
+      TransferFeeCharged: "handleTransferFeeCharged",
     },
   },
   {

@@ -58,6 +58,10 @@ export function handleClusterLaunched(event: ClusterLaunched): void {
   cluster.redemptionFeeBps = params.redemptionFeeBps;
   cluster.epochsClosed = 0;
   cluster.revenueAttested = ZERO;
+  cluster.revenueFeed = params.revenueFeed;
+  cluster.feedHighWater = ZERO;
+  cluster.carriedRevenue = ZERO;
+  cluster.transferFeesLost = ZERO;
   cluster.rentPaid = ZERO;
   cluster.shortfall = ZERO;
   cluster.distributed = ZERO;

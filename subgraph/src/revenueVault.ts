@@ -1,8 +1,9 @@
-import { BigDecimal, BigInt, ethereum } from "@graphprotocol/graph-ts";
+import { BigDecimal, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import {
-  EpochClosed, RentPaid, ReserveDeposited, ReserveWithdrawn,
+  EarningStarted, EpochClosed, RentPaid, ReserveDeposited, ReserveWithdrawn, RevenueFeedChangeCancelled,
+  RevenueFeedChanged, RevenueFeedProposed, RevenueReported, TransferFeeCharged,
 } from "../generated/templates/RevenueVault/RevenueVault";
-import { Cluster, Epoch, OracleReport, RentPayment } from "../generated/schema";
+import { Cluster, Epoch, OracleReport, RentPayment, RevenueFeedChange } from "../generated/schema";
 import { SECONDS_PER_YEAR, SHARE, ZERO } from "./helpers/constants";
 import { currentCluster, loadProtocol } from "./helpers/entities";
 import { epochId, eventId } from "./helpers/ids";
@@ -117,4 +118,76 @@ function setReserve(reserve: BigInt, event: ethereum.Event): void {
   const cluster = currentCluster();
   cluster.reserve = reserve;
   saveCluster(cluster, event);
+}
+
+/** The cluster started earning: the feed's baseline is its first high-water mark. */
+export function handleEarningStarted(event: EarningStarted): void {
+  const cluster = currentCluster();
+  if (event.params.known) cluster.feedHighWater = event.params.baseline;
+  saveCluster(cluster, event);
+}
+
+/** What a close read from the feed: its mark from now on and the billing carried to later closes. */
+export function handleRevenueReported(event: RevenueReported): void {
+  const cluster = currentCluster();
+  cluster.feedHighWater = event.params.highWater;
+  cluster.carriedRevenue = event.params.carried;
+  saveCluster(cluster, event);
+}
+
+export function handleRevenueFeedProposed(event: RevenueFeedProposed): void {
+  const cluster = currentCluster();
+  const change = newFeedChange(cluster, "Proposed", event.params.aggregator, event);
+  change.heartbeat = event.params.heartbeat;
+  change.readyAt = event.params.readyAt;
+  change.save();
+  cluster.pendingRevenueFeed = event.params.aggregator;
+  cluster.pendingRevenueFeedReadyAt = event.params.readyAt;
+  saveCluster(cluster, event);
+}
+
+export function handleRevenueFeedChangeCancelled(event: RevenueFeedChangeCancelled): void {
+  const cluster = currentCluster();
+  const change = newFeedChange(cluster, "Cancelled", event.params.aggregator, event);
+  change.by = event.params.by;
+  change.save();
+  cluster.pendingRevenueFeed = null;
+  cluster.pendingRevenueFeedReadyAt = null;
+  saveCluster(cluster, event);
+}
+
+export function handleRevenueFeedChanged(event: RevenueFeedChanged): void {
+  const cluster = currentCluster();
+  const p = event.params;
+  const change = newFeedChange(cluster, "Applied", p.aggregator, event);
+  change.previous = p.previous;
+  change.heartbeat = p.heartbeat;
+  change.decimals = p.decimals;
+  change.baseline = p.baseline;
+  change.carried = p.carried;
+  change.save();
+  cluster.revenueFeed = p.aggregator;
+  cluster.feedHighWater = p.baseline;
+  cluster.carriedRevenue = p.carried;
+  cluster.pendingRevenueFeed = null;
+  cluster.pendingRevenueFeedReadyAt = null;
+  saveCluster(cluster, event);
+}
+
+/** A transfer fee took part of a payment into the vault or from it to the share token. */
+export function handleTransferFeeCharged(event: TransferFeeCharged): void {
+  const cluster = currentCluster();
+  cluster.transferFeesLost = cluster.transferFeesLost.plus(event.params.sent.minus(event.params.received));
+  saveCluster(cluster, event);
+}
+
+function newFeedChange(cluster: Cluster, kind: string, aggregator: Bytes, event: ethereum.Event): RevenueFeedChange {
+  const change = new RevenueFeedChange(eventId(event));
+  change.cluster = cluster.id;
+  change.kind = kind;
+  change.aggregator = aggregator;
+  change.timestamp = event.block.timestamp.toI64();
+  change.blockNumber = event.block.number;
+  change.transactionHash = event.transaction.hash;
+  return change;
 }
