@@ -60,7 +60,7 @@ contract ClusterShareToken is
         address vault; // starts streams
         address offering; // mints, refunds (burns), unlocks
         address redemptionQueue; // escrows requested shares, burns filled ones
-        ITransferPolicy policy; // optional compliance rule, address(0) for none
+        ITransferPolicy policy; // optional compliance rule, address(0) for none; applied at launch without delay
     }
 
     uint256 private constant EXCLUDED = PackedAccountLib.EXCLUDED;
@@ -102,14 +102,16 @@ contract ClusterShareToken is
     address private _redemptionQueue;
     PolicyProposal private _policyProposal;
     /// @dev Stablecoin the books account for: every amount notified or swept in, minus every claim. The token's
-    ///      balance above it arrived outside the books (a plain transfer) and can be swept into the stream.
+    ///      balance above it arrived outside the books (a plain transfer) and can be swept into the stream. Costs each
+    ///      claim one more storage write: claims are the only outflow, so nothing else can tell them from donations.
     uint256 private _owed;
 
     /// @notice A new stream period started with `amount` fresh reward (plus whatever was carried).
     event RewardNotified(uint256 amount, uint256 carried, uint256 ratePerSecond, uint256 periodFinish);
     /// @notice `account` claimed `amount` of stablecoin, sent to `to`.
     event RewardClaimed(address indexed account, address to, uint256 amount);
-    /// @notice `account` stopped or started earning; what it had earned stays claimable.
+    /// @notice `account` stopped or started earning. An account that excluded itself keeps what it had earned; a
+    ///         pool's earnings go back to the stream (StrandedYieldReturned).
     event ExclusionSet(address indexed account, bool excluded);
     /// @notice The transfer policy changed (address(0) turns it off).
     event TransferPolicySet(address indexed policy);
@@ -564,6 +566,7 @@ contract ClusterShareToken is
     }
 
     /// @notice Stablecoin the books account for: notified and swept in, minus claimed.
+    /// @return The amount, in stablecoin units; the token's balance above it can be swept.
     function owed() external view returns (uint256) {
         return _owed;
     }
