@@ -6,15 +6,17 @@ import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
 
 /// @title AllowlistPolicy
-/// @notice A cluster's optional compliance rule: shares may only be held by allowlisted accounts whose entry has not
-///         expired, and a frozen account can neither send nor receive. Wallets and DEX front ends ask `canTransfer`.
+/// @notice A cluster's optional compliance rule: shares may only be received by allowlisted accounts whose entry has
+///         not expired, and a frozen account can neither send nor receive on the market. Wallets and DEX front ends
+///         ask `canTransfer`.
 /// @dev Decisions, made on purpose rather than by accident:
 ///      - The cluster's own contracts (share token, revenue vault, redemption queue) need no entry and cannot be
 ///        frozen, so escrow, redemption and fee flows never depend on a compliance officer's bookkeeping. Their
 ///        counterparty is still checked: the protocol cannot route shares to someone who could not receive them.
-///      - A mint needs an allowed receiver. The two exits, a burn (refund) and a redemption request (into the
-///        queue's escrow), need a sender that is not frozen (a frozen account's shares stay where they are) but
-///        not an unexpired entry: an investor whose entry lapsed can still leave through the protocol.
+///      - A mint needs an allowed receiver. The protocol exits, a burn (refund, settlement) and a redemption
+///        request (into the queue's escrow), and a cancelled request going back from the queue, are not this
+///        policy's to decide: the share token does not ask, and `canTransfer` answers true for them, frozen or
+///        lapsed. A freeze stops an account's shares on the market; it cannot trap its money.
 ///      - A DEX pool is an ordinary account here: it must be allowlisted to hold shares.
 ///      EIP-1167 clone; immutable args `abi.encode(factory, clusterId, shareToken, revenueVault, redemptionQueue)`.
 contract AllowlistPolicy is ITransferPolicy {
@@ -54,7 +56,8 @@ contract AllowlistPolicy is ITransferPolicy {
         }
     }
 
-    /// @notice Freezes `account`: it can neither send nor receive shares. Operator, admin or guardian.
+    /// @notice Freezes `account`: it can neither send nor receive shares on the market (its protocol exits stay
+    ///         open: redemption requests, cancels, refunds, claims). Operator, admin or guardian.
     function freeze(address account) external {
         IClusterRoles roles = _roles();
         if (!_isOperatorOrAdmin(roles) && !roles.isGuardian(msg.sender)) revert Unauthorized(msg.sender);
@@ -71,12 +74,12 @@ contract AllowlistPolicy is ITransferPolicy {
     /// @dev address(0) stands for a mint (`from`) or a burn (`to`).
     function canTransfer(address from, address to, uint256) external view returns (bool) {
         (address token, address vault, address queue) = _protocolAccounts();
+        if (to == address(0) || to == queue || from == queue) return true; // the exits: see the contract's notes
         if (from != address(0) && _entries[from].frozen) return false;
-        if (to == address(0) || to == queue) return true; // the exits: see the contract's notes
         if (_entries[to].frozen) return false;
         bool toProtocol = to == token || to == vault;
         if (!toProtocol && !_isAllowed(to)) return false;
-        bool fromProtocol = from == address(0) || from == token || from == vault || from == queue;
+        bool fromProtocol = from == address(0) || from == token || from == vault;
         return fromProtocol || _isAllowed(from);
     }
 

@@ -6,6 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
+import {IDexRegistry} from "../interfaces/IDexRegistry.sol";
 import {StreamMath} from "../libraries/StreamMath.sol";
 import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
 import {ClusterShareToken} from "./ClusterShareToken.sol";
@@ -21,7 +22,7 @@ import {NavOracle} from "../oracles/NavOracle.sol";
 ///         single source of roles: protocol admin (DEFAULT_ADMIN_ROLE), guardian, and per cluster operator and keeper.
 /// @dev Implementations cannot be upgraded under a launched cluster; the admin may only point future launches at
 ///      new implementations.
-contract ClusterFactory is AccessControl, IClusterRoles {
+contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     /// @notice May pause and unpause any cluster.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice Upper bound on the protocol fee, in basis points of released rent.
@@ -94,6 +95,7 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     uint16 private _protocolFeeBps;
     address private _sequencerUptimeFeed;
     uint32 private _sequencerGracePeriod;
+    address private _uniswapV2Factory;
 
     Cluster[] private _clusters;
     /// @notice Cluster id + 1 of a share token (0 = not a ClusterShare token).
@@ -119,6 +121,8 @@ contract ClusterFactory is AccessControl, IClusterRoles {
     event ImplementationsSet(Implementations implementations);
     /// @notice The L2 sequencer uptime feed changed (address(0) = L1, no check).
     event SequencerUptimeFeedSet(address indexed feed, uint32 gracePeriod);
+    /// @notice Share tokens prove their pools' addresses against this Uniswap V2 factory (address(0): none).
+    event UniswapV2FactorySet(address indexed uniswapV2Factory);
 
     /// @notice No cluster has this id.
     error UnknownCluster(uint256 clusterId);
@@ -290,6 +294,20 @@ contract ClusterFactory is AccessControl, IClusterRoles {
         _sequencerUptimeFeed = feed;
         _sequencerGracePeriod = gracePeriod;
         emit SequencerUptimeFeedSet(feed, gracePeriod);
+    }
+
+    /// @notice Registers the Uniswap V2 factory whose pairs share tokens may exclude from yield (address(0): none).
+    ///         Protocol admin only.
+    /// @param uniswapV2Factory_ The factory; its pairs must be real UniswapV2Pair deployments (the init code hash
+    ///        the share token checks against).
+    function setUniswapV2Factory(address uniswapV2Factory_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _uniswapV2Factory = uniswapV2Factory_;
+        emit UniswapV2FactorySet(uniswapV2Factory_);
+    }
+
+    /// @inheritdoc IDexRegistry
+    function uniswapV2Factory() external view returns (address) {
+        return _uniswapV2Factory;
     }
 
     // ---------------------------------------------------------------- IClusterRoles

@@ -17,6 +17,7 @@ import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
 import {StreamMath, PackedStream} from "../libraries/StreamMath.sol";
 import {PackedAccount, PackedAccountLib} from "../libraries/PackedAccount.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
+import {IDexRegistry} from "../interfaces/IDexRegistry.sol";
 
 /// @title ClusterShareToken
 /// @notice One GPU cluster's shares: a plain ERC-20 with EIP-2612 permit (18 decimals, no fee, no rebase, no
@@ -47,17 +48,33 @@ contract ClusterShareToken is
         bool locked; // until the offering succeeds, shares can only be minted (bought) and burned (refunded)
     }
 
+    /// @dev A transfer policy waiting out POLICY_DELAY. `executableAt` zero: no proposal (a proposal may be address(0),
+    ///      which turns the policy off).
+    struct PolicyProposal {
+        ITransferPolicy policy;
+        uint64 executableAt;
+    }
+
     /// @notice The cluster contracts a share token works with, wired once at launch.
     struct Wiring {
         address vault; // starts streams
         address offering; // mints, refunds (burns), unlocks
         address redemptionQueue; // escrows requested shares, burns filled ones
-        ITransferPolicy policy; // optional compliance rule, address(0) for none
+        ITransferPolicy policy; // optional compliance rule, address(0) for none; applied at launch without delay
     }
 
     uint256 private constant EXCLUDED = PackedAccountLib.EXCLUDED;
     uint256 private constant HAS_ACCRUED = PackedAccountLib.HAS_ACCRUED;
     uint256 private constant ESCROW = PackedAccountLib.ESCROW;
+
+    /// @notice How long a proposed transfer policy waits before anyone can apply it: holders who disagree with the
+    ///         new rule have this long to sell on the market or to request a redemption.
+    uint256 public constant POLICY_DELAY = 2 days;
+
+    /// @dev keccak256 of UniswapV2Pair's creation code, as Router02 (UniswapV2Library.pairFor) hard-codes it: with
+    ///      it a pair's address is known before `createPair`, so a pool can be excluded before its first share.
+    bytes32 private constant UNISWAP_V2_PAIR_INIT_CODE_HASH =
+        0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f;
 
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
@@ -83,15 +100,30 @@ contract ClusterShareToken is
     address private _vault;
     ITransferPolicy private _policy;
     address private _redemptionQueue;
+    PolicyProposal private _policyProposal;
+    /// @dev Stablecoin the books account for: every amount notified or swept in, minus every claim. The token's
+    ///      balance above it arrived outside the books (a plain transfer) and can be swept into the stream. Costs each
+    ///      claim one more storage write: claims are the only outflow, so nothing else can tell them from donations.
+    uint256 private _owed;
 
     /// @notice A new stream period started with `amount` fresh reward (plus whatever was carried).
     event RewardNotified(uint256 amount, uint256 carried, uint256 ratePerSecond, uint256 periodFinish);
     /// @notice `account` claimed `amount` of stablecoin, sent to `to`.
     event RewardClaimed(address indexed account, address to, uint256 amount);
-    /// @notice `account` stopped or started earning; what it had earned stays claimable.
+    /// @notice `account` stopped or started earning. An account that excluded itself keeps what it had earned; a
+    ///         pool's earnings go back to the stream (StrandedYieldReturned).
     event ExclusionSet(address indexed account, bool excluded);
     /// @notice The transfer policy changed (address(0) turns it off).
     event TransferPolicySet(address indexed policy);
+    /// @notice The operator proposed `policy` (address(0): none); anyone may apply it from `executableAt`.
+    event TransferPolicyProposed(address indexed policy, uint256 executableAt);
+    /// @notice `by` (operator, guardian or protocol admin) withdrew the proposal of `policy`.
+    event TransferPolicyProposalCancelled(address indexed policy, address indexed by);
+    /// @notice `amount` that an excluded pool had earned and could never claim went back to the holders' stream
+    ///         (carried into the next period).
+    event StrandedYieldReturned(address indexed account, uint256 amount);
+    /// @notice `amount` of stablecoin that reached the token outside the books was carried into the next period.
+    event DonationsSwept(address indexed by, uint256 amount);
     /// @notice The guardian paused transfers and new money.
     event Paused(address account);
     /// @notice The guardian lifted the pause.
@@ -111,8 +143,18 @@ contract ClusterShareToken is
     error NothingToClaim();
     /// @notice The address must not be zero.
     error ZeroAddress();
-    /// @notice Only contracts (pools, escrows, protocol contracts) can be excluded from yield.
+    /// @notice A transfer policy must be a contract (or address(0) for none).
     error NotAContract(address account);
+    /// @notice The protocol admin has not registered a Uniswap V2 factory, so no pool address can be proven.
+    error NoDexFactory();
+    /// @notice A pool pairs the share token with another token.
+    error InvalidPairedToken(address token);
+    /// @notice No transfer policy proposal is waiting.
+    error NoPolicyProposal();
+    /// @notice The proposed policy can only be applied from `executableAt`.
+    error PolicyDelayPending(uint256 executableAt);
+    /// @notice The token holds no stablecoin beyond what its books owe.
+    error NothingToSweep();
     /// @notice The account already has this exclusion status.
     error ExclusionUnchanged(address account, bool excluded);
     /// @notice Protocol contracts of the cluster are always excluded.
@@ -160,7 +202,7 @@ contract ClusterShareToken is
         _excludeAtLaunch(wiring.vault, EXCLUDED);
         _excludeAtLaunch(wiring.redemptionQueue, EXCLUDED | ESCROW);
         _supply.locked = locked_;
-        if (initialShares > 0) _update(address(0), initialHolder, initialShares);
+        if (initialShares > 0) _update(address(0), initialHolder, initialShares, false);
         // After the initial mint: the operator's own stake exists before anyone could allowlist it.
         if (address(wiring.policy) != address(0)) _setPolicy(wiring.policy);
     }
@@ -200,7 +242,7 @@ contract ClusterShareToken is
     /// @inheritdoc IERC20
     function transfer(address to, uint256 value) external returns (bool) {
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        _update(msg.sender, to, value);
+        _update(msg.sender, to, value, true);
         return true;
     }
 
@@ -209,7 +251,7 @@ contract ClusterShareToken is
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         _spendAllowance(from, msg.sender, value);
-        _update(from, to, value);
+        _update(from, to, value, true);
         return true;
     }
 
@@ -243,27 +285,36 @@ contract ClusterShareToken is
 
     // ---------------------------------------------------------------- issuance and escrow
 
-    /// @notice Mints `shares` to `to` for a purchase. Offering only.
+    /// @notice Mints `shares` to `to` for a purchase. Offering only. The transfer policy decides who may receive.
+    /// @param to The buyer's receiver.
+    /// @param shares Share base units to mint.
     function mint(address to, uint256 shares) external {
         if (msg.sender != _issuance.offering) revert Unauthorized(msg.sender);
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        _update(address(0), to, shares);
+        _update(address(0), to, shares, true);
     }
 
     /// @notice Burns `shares` of `from`: a refunded purchase (offering) or filled redemptions held in escrow
     ///         (redemption queue, its own balance only).
+    /// @dev A protocol exit: the transfer policy is not asked (it decides who may receive shares, never whether a
+    ///      holder may leave through the protocol).
+    /// @param from The refunded buyer, or the redemption queue itself.
+    /// @param shares Share base units to burn.
     function burn(address from, uint256 shares) external {
         if (msg.sender != _issuance.offering && (msg.sender != from || !_accounts[from].isEscrow())) {
             revert Unauthorized(msg.sender);
         }
-        _update(from, address(0), shares);
+        _update(from, address(0), shares, false);
     }
 
     /// @notice Moves `shares` of `owner` into the redemption escrow. Redemption queue only; the queue checks that
     ///         the caller is the owner or an operator the owner approved (ERC-7540), so no allowance is spent.
+    /// @dev A protocol exit: the transfer policy is not asked, so no policy and no freeze can stop a redemption.
+    /// @param owner The holder whose shares enter the queue.
+    /// @param shares Share base units to escrow.
     function moveToEscrow(address owner, uint256 shares) external {
         if (!_accounts[msg.sender].isEscrow()) revert Unauthorized(msg.sender);
-        _update(owner, msg.sender, shares);
+        _update(owner, msg.sender, shares, false);
     }
 
     /// @notice Lets shares move freely once the offering has succeeded. Offering only.
@@ -295,6 +346,7 @@ contract ClusterShareToken is
             scaledCarried += supply.scaledRate * (s.periodFinish() - block.timestamp);
         }
         uint256 scaledTotal = amount * StreamMath.RATE_SCALE + scaledCarried;
+        _owed += amount;
         // Worst case: the whole period goes to a single share.
         uint256 maxGain = (scaledTotal * (accScale / StreamMath.RATE_SCALE)) / StreamMath.MIN_ELIGIBLE;
         if (maxGain > StreamMath.MAX_REWARD_PER_TOKEN - s.rewardPerToken()) revert RewardTooLarge(amount);
@@ -347,6 +399,11 @@ contract ClusterShareToken is
         }
         if (amount == 0) revert NothingToClaim();
         _accounts[msg.sender] = PackedAccountLib.pack(a.balance(), paid, flags);
+        // Unchecked: claims never exceed what was notified (invariant 1); were it ever to wrap, `owed` would be
+        // huge and sweepDonations would refuse, the safe direction.
+        unchecked {
+            _owed -= amount;
+        }
         emit RewardClaimed(msg.sender, to, amount);
         IERC20(stable).safeTransfer(to, amount);
     }
@@ -401,41 +458,117 @@ contract ClusterShareToken is
 
     // ---------------------------------------------------------------- administration
 
-    /// @notice Excludes a contract (a DEX pool, an escrow) from yield, or includes it again. Earnings so far stay
-    ///         claimable by the account; from now on the stream is split over the others.
-    /// @dev Operator or protocol admin. Only contracts can be excluded, so nobody can switch off a person's yield.
-    function setExcluded(address account, bool excluded) external {
-        _onlyOperatorOrAdmin();
-        if (_supply.locked) revert SharesLocked();
-        if (account == address(this) || account == _vault || account == _redemptionQueue) {
-            revert ProtocolAccount(account);
-        }
-        if (account.code.length == 0) revert NotAContract(account);
-        PackedAccount a = _accounts[account];
-        if (a.isExcluded() == excluded) revert ExclusionUnchanged(account, excluded);
-        Supply memory supply = _supply;
-        uint256 balance = a.balance();
-        uint256 eligible = excluded ? supply.eligible - balance : supply.eligible + balance;
-        uint256 accScale = _accumulatorScale();
-        PackedStream s = _checkpointGlobal(_stream, supply, eligible, accScale);
-        uint256 accumulator = s.rewardPerToken();
-        if (excluded) {
-            uint256 spilled = _spill(account, StreamMath.scaledEarned(balance, a.paid(), accumulator), accScale);
-            a = PackedAccountLib.pack(balance, a.paid(), a.flags() | EXCLUDED | spilled);
-        } else {
-            a = PackedAccountLib.pack(balance, int256(accumulator), a.flags() & ~EXCLUDED);
-        }
-        _stream = s;
-        _supply.eligible = uint96(eligible);
-        _accounts[account] = a;
-        emit ExclusionSet(account, excluded);
+    /// @notice Excludes the Uniswap V2 pair of this share and `pairedToken` from yield, deployed or not yet: a pool
+    ///         can never claim, so what it would earn is stranded. What it earned before goes back to the holders'
+    ///         stream (carried into the next period). Anyone may call: it can only give holders more.
+    /// @dev The pair's address is derived (CREATE2 from the factory the protocol admin registered and the pair's
+    ///      init code hash), so only a real pool can be excluded this way, never a holder's wallet, Safe or
+    ///      EIP-7702 account. Exclude the pair before adding liquidity (before `createPair` even).
+    /// @param pairedToken The pool's other token.
+    /// @return pool The excluded pair.
+    function excludePool(address pairedToken) external returns (address pool) {
+        pool = poolFor(pairedToken);
+        _setExcluded(pool, true, true);
     }
 
-    /// @notice Sets the transfer policy consulted on every transfer, mint and burn; address(0) turns it off.
-    /// @dev Cluster operator only.
-    function setTransferPolicy(ITransferPolicy policy) external {
+    /// @notice Lets the Uniswap V2 pair of this share and `pairedToken` earn again. Operator or protocol admin.
+    /// @param pairedToken The pool's other token.
+    /// @return pool The included pair.
+    function includePool(address pairedToken) external returns (address pool) {
+        _onlyOperatorOrAdmin();
+        pool = poolFor(pairedToken);
+        _setExcluded(pool, false, false);
+    }
+
+    /// @notice The caller stops earning, by its own choice (an escrow or vault that cannot pass yield on). What it
+    ///         earned so far stays claimable by it; from now on the stream is split over the others.
+    function excludeSelf() external {
+        _setExcluded(msg.sender, true, false);
+    }
+
+    /// @notice The caller, excluded by its own choice, earns again from now on.
+    function includeSelf() external {
+        _setExcluded(msg.sender, false, false);
+    }
+
+    /// @notice Where the Uniswap V2 pair of this share and `pairedToken` lives (or will live) under the factory the
+    ///         protocol admin registered.
+    /// @param pairedToken The pool's other token.
+    /// @return pool The pair's CREATE2 address.
+    function poolFor(address pairedToken) public view returns (address pool) {
+        if (pairedToken == address(0) || pairedToken == address(this)) revert InvalidPairedToken(pairedToken);
+        address dexFactory = IDexRegistry(factory()).uniswapV2Factory();
+        if (dexFactory == address(0)) revert NoDexFactory();
+        (address token0, address token1) =
+            pairedToken < address(this) ? (pairedToken, address(this)) : (address(this), pairedToken);
+        bytes32 salt = keccak256(abi.encodePacked(token0, token1));
+        pool = address(
+            uint160(uint256(keccak256(abi.encodePacked(hex"ff", dexFactory, salt, UNISWAP_V2_PAIR_INIT_CODE_HASH))))
+        );
+    }
+
+    /// @notice Proposes a new transfer policy (address(0): none), applicable by anyone after POLICY_DELAY; a new
+    ///         proposal replaces the waiting one. Cluster operator only.
+    /// @dev Changing who may hold shares is never instant for the operator alone: holders see the proposal
+    ///      (`TransferPolicyProposed`) and the guardian or the protocol admin can cancel it during the delay.
+    /// @param policy The new policy, a contract, or address(0) to turn the policy off.
+    function proposeTransferPolicy(ITransferPolicy policy) external {
         if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
-        _setPolicy(policy);
+        if (address(policy) != address(0) && address(policy).code.length == 0) revert NotAContract(address(policy));
+        uint256 executableAt = block.timestamp + POLICY_DELAY;
+        _policyProposal = PolicyProposal({policy: policy, executableAt: uint64(executableAt)});
+        emit TransferPolicyProposed(address(policy), executableAt);
+    }
+
+    /// @notice Withdraws the waiting transfer policy proposal. Operator, guardian or protocol admin.
+    function cancelTransferPolicy() external {
+        IClusterRoles roles = _roles();
+        if (
+            msg.sender != roles.operatorOf(clusterId()) && !roles.isGuardian(msg.sender)
+                && !roles.isProtocolAdmin(msg.sender)
+        ) revert Unauthorized(msg.sender);
+        PolicyProposal memory proposal = _policyProposal;
+        if (proposal.executableAt == 0) revert NoPolicyProposal();
+        delete _policyProposal;
+        emit TransferPolicyProposalCancelled(address(proposal.policy), msg.sender);
+    }
+
+    /// @notice Applies the proposed transfer policy once its delay has passed. Anyone.
+    function applyTransferPolicy() external {
+        PolicyProposal memory proposal = _policyProposal;
+        if (proposal.executableAt == 0) revert NoPolicyProposal();
+        if (block.timestamp < proposal.executableAt) revert PolicyDelayPending(proposal.executableAt);
+        delete _policyProposal;
+        _setPolicy(proposal.policy);
+    }
+
+    /// @notice The waiting transfer policy proposal (`executableAt` zero: none).
+    /// @return policy The proposed policy (address(0) turns the policy off).
+    /// @return executableAt When anyone may apply it.
+    function transferPolicyProposal() external view returns (ITransferPolicy policy, uint256 executableAt) {
+        PolicyProposal memory proposal = _policyProposal;
+        return (proposal.policy, proposal.executableAt);
+    }
+
+    /// @notice Carries stablecoin that reached the token outside the books (a plain transfer, not a notified
+    ///         stream) into the holders' next stream period. Anyone.
+    /// @dev O(1): the books owe `owed()` (everything notified or swept, minus every claim: what is claimable, still
+    ///      streaming or carried, plus sub-unit rounding dust); only the balance above it is swept.
+    /// @return amount The stablecoin swept.
+    function sweepDonations() external returns (uint256 amount) {
+        uint256 balance = IERC20(stablecoin()).balanceOf(address(this));
+        uint256 booked = _owed;
+        if (balance <= booked) revert NothingToSweep();
+        amount = balance - booked;
+        _owed = balance;
+        _scaledUndistributed += amount * StreamMath.RATE_SCALE;
+        emit DonationsSwept(msg.sender, amount);
+    }
+
+    /// @notice Stablecoin the books account for: notified and swept in, minus claimed.
+    /// @return The amount, in stablecoin units; the token's balance above it can be swept.
+    function owed() external view returns (uint256) {
+        return _owed;
     }
 
     /// @notice The transfer policy, or address(0) when none is set.
@@ -498,12 +631,13 @@ contract ClusterShareToken is
 
     /// @dev Moves shares and keeps every touched account's earnings exact. Writes the global stream only when
     ///      eligible supply changes (mint, burn, or a transfer across the excluded boundary).
-    function _update(address from, address to, uint256 value) private {
+    /// @param askPolicy False on the protocol exits (burns, moves into the redemption escrow): a policy decides who
+    ///        may receive shares from others, never whether a holder may leave through the protocol. A constant at
+    ///        every call site, so it costs a plain transfer nothing.
+    function _update(address from, address to, uint256 value, bool askPolicy) private {
         Supply memory supply = _supply;
         if (supply.paused && to != address(0)) revert EnforcedPause();
-        if (supply.policyEnabled && !_policy.canTransfer(from, to, value)) {
-            revert TransferNotAllowed(from, to, value);
-        }
+        if (askPolicy && supply.policyEnabled) _checkPolicy(from, to, value);
         if (supply.locked) return _updateLocked(from, to, value);
         PackedStream s = _stream;
         (uint256 down, uint256 up) = s.rewardPerTokenAt(block.timestamp);
@@ -547,6 +681,14 @@ contract ClusterShareToken is
             revert SharesLocked();
         }
         emit Transfer(from, to, value);
+    }
+
+    /// @dev The redemption queue sending shares is a cancelled request going back to its controller: an exit
+    ///      undone, which no policy may trap in the escrow. The queue transfers nothing else.
+    function _checkPolicy(address from, address to, uint256 value) private view {
+        if (from != _redemptionQueue && !_policy.canTransfer(from, to, value)) {
+            revert TransferNotAllowed(from, to, value);
+        }
     }
 
     function _addToSupply(uint256 value) private {
@@ -606,6 +748,45 @@ contract ClusterShareToken is
         if (amount == 0) return 0;
         _accrued[account] += amount;
         return HAS_ACCRUED;
+    }
+
+    /// @dev Moves `account` across the excluded boundary with a checkpoint. `returnStranded`: the account is a pool
+    ///      that can never claim, so what it earned (checkpoint and accrued) joins the carried reward instead of
+    ///      staying as `earned(pool)` for good; otherwise the earnings stay the account's.
+    function _setExcluded(address account, bool excluded, bool returnStranded) private {
+        if (_supply.locked) revert SharesLocked();
+        if (account == address(this) || account == _vault || account == _redemptionQueue) {
+            revert ProtocolAccount(account);
+        }
+        PackedAccount a = _accounts[account];
+        if (a.isExcluded() == excluded) revert ExclusionUnchanged(account, excluded);
+        Supply memory supply = _supply;
+        uint256 balance = a.balance();
+        uint256 eligible = excluded ? supply.eligible - balance : supply.eligible + balance;
+        uint256 accScale = _accumulatorScale();
+        PackedStream s = _checkpointGlobal(_stream, supply, eligible, accScale);
+        uint256 accumulator = s.rewardPerToken();
+        if (!excluded) {
+            a = PackedAccountLib.pack(balance, int256(accumulator), a.flags() & ~EXCLUDED);
+        } else if (returnStranded) {
+            uint256 stranded = StreamMath.scaledEarned(balance, a.paid(), accumulator) / accScale;
+            if (a.hasAccrued()) {
+                stranded += _accrued[account];
+                delete _accrued[account];
+            }
+            if (stranded > 0) {
+                _scaledUndistributed += stranded * StreamMath.RATE_SCALE;
+                emit StrandedYieldReturned(account, stranded);
+            }
+            a = PackedAccountLib.pack(balance, int256(accumulator), (a.flags() | EXCLUDED) & ~HAS_ACCRUED);
+        } else {
+            uint256 spilled = _spill(account, StreamMath.scaledEarned(balance, a.paid(), accumulator), accScale);
+            a = PackedAccountLib.pack(balance, a.paid(), a.flags() | EXCLUDED | spilled);
+        }
+        _stream = s;
+        _supply.eligible = uint96(eligible);
+        _accounts[account] = a;
+        emit ExclusionSet(account, excluded);
     }
 
     /// @dev Stream `s` brought to now (the caller stores it) with `eligible` shares earning from now on; the

@@ -2,8 +2,9 @@
 pragma solidity 0.8.28;
 
 /// @title ITransferPolicy
-/// @notice A compliance rule the share token consults on every transfer, mint and burn when the cluster turns
-///         it on. Wallets and DEX front ends call `canTransfer` to know in advance whether a transfer would pass.
+/// @notice A compliance rule the share token consults on market transfers and mints when the cluster turns it on;
+///         never on the protocol exits (burns, redemption requests, cancelled requests coming back from the queue).
+///         Wallets and DEX front ends call `canTransfer` to know in advance whether a transfer would pass.
 interface ITransferPolicy {
     /// @notice Whether `amount` shares may move from `from` to `to` (address(0) on either side for mint or burn).
     function canTransfer(address from, address to, uint256 amount) external view returns (bool);

@@ -49,6 +49,11 @@ const TEMPLATES: SourceSpec[] = [
       Paused: "handlePaused",
       Unpaused: "handleUnpaused",
       Unlocked: "handleUnlocked",
+      TransferPolicyProposed: "handleTransferPolicyProposed",
+      TransferPolicyProposalCancelled: "handleTransferPolicyProposalCancelled",
+      TransferPolicySet: "handleTransferPolicySet",
+      StrandedYieldReturned: "handleStrandedYieldReturned",
+      DonationsSwept: "handleDonationsSwept",
     },
   },
   {

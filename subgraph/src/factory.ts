@@ -69,6 +69,7 @@ export function handleClusterLaunched(event: ClusterLaunched): void {
   cluster.operatorFees = ZERO;
   cluster.reserve = ZERO;
   cluster.claimed = ZERO;
+  cluster.returnedToStream = ZERO;
   cluster.totalSupply = ZERO;
   cluster.holders = 0;
   cluster.activeGpus = 0;

@@ -1,6 +1,9 @@
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
-import { Paused, RewardClaimed, Transfer, Unlocked, Unpaused } from "../generated/templates/ClusterShareToken/ClusterShareToken";
-import { Claim } from "../generated/schema";
+import {
+  DonationsSwept, Paused, RewardClaimed, StrandedYieldReturned, Transfer, TransferPolicyProposalCancelled,
+  TransferPolicyProposed, TransferPolicySet, Unlocked, Unpaused,
+} from "../generated/templates/ClusterShareToken/ClusterShareToken";
+import { Claim, Cluster } from "../generated/schema";
 import {
   currentCluster, currentClusterId, getOrCreateAccount, getOrCreatePosition, getOrCreatePositionIn, isZeroAddress,
 } from "./helpers/entities";
@@ -74,5 +77,43 @@ function setPaused(event: ethereum.Event, paused: boolean): void {
 export function handleUnlocked(event: Unlocked): void {
   const cluster = currentCluster();
   cluster.state = "Active";
+  saveCluster(cluster, event);
+}
+
+export function handleTransferPolicyProposed(event: TransferPolicyProposed): void {
+  const cluster = currentCluster();
+  cluster.pendingPolicy = event.params.policy;
+  cluster.pendingPolicyExecutableAt = event.params.executableAt;
+  saveCluster(cluster, event);
+}
+
+export function handleTransferPolicyProposalCancelled(event: TransferPolicyProposalCancelled): void {
+  const cluster = currentCluster();
+  cluster.pendingPolicy = null;
+  cluster.pendingPolicyExecutableAt = null;
+  saveCluster(cluster, event);
+}
+
+/** Also emitted inside the launch, before the cluster entity exists: the launch event carries that policy. */
+export function handleTransferPolicySet(event: TransferPolicySet): void {
+  const cluster = Cluster.load(currentClusterId());
+  if (cluster == null) return;
+  cluster.policy = event.params.policy;
+  cluster.pendingPolicy = null;
+  cluster.pendingPolicyExecutableAt = null;
+  saveCluster(cluster, event);
+}
+
+export function handleStrandedYieldReturned(event: StrandedYieldReturned): void {
+  returnToStream(event, event.params.amount);
+}
+
+export function handleDonationsSwept(event: DonationsSwept): void {
+  returnToStream(event, event.params.amount);
+}
+
+function returnToStream(event: ethereum.Event, amount: BigInt): void {
+  const cluster = currentCluster();
+  cluster.returnedToStream = cluster.returnedToStream.plus(amount);
   saveCluster(cluster, event);
 }

@@ -57,6 +57,7 @@ describe("ClusterShareToken on a real Uniswap V2 pool", () => {
     uni = await deployUniswap(d.admin);
     tokenAddr = await d.token.getAddress();
     stableAddr = await d.stable.getAddress();
+    await d.factory.connect(d.admin).setUniswapV2Factory(await uni.factory.getAddress());
     await (await uni.factory.createPair(tokenAddr, stableAddr)).wait();
     pairAddr = await uni.factory.getPair(tokenAddr, stableAddr);
     pair = pairAt(pairAddr, d.admin);
@@ -181,81 +182,85 @@ describe("ClusterShareToken on a real Uniswap V2 pool", () => {
     expect(await stable(pairAddr)).toBe(reserveStable);
   });
 
-  it("excluding the pool freezes its earnings and hands its slice of the stream to the other holders", async () => {
+  it("excluding a pool that earned returns its stranded earnings to the holders' stream, not to anyone", async () => {
     await seedPool();
-    await distribute(RENT);
+    const firstStream = await distribute(RENT);
     await increaseTime(EPOCH / 2); // half-way through the first stream
 
     const pairShares = await shares(pairAddr);
     const eligibleBefore = await d.token.eligibleSupply();
-    const receipt = await (await d.token.connect(d.operator).setExcluded(pairAddr, true)).wait();
+    const earnedBefore = await d.token.earned(pairAddr);
+    expect(earnedBefore).toBeGreaterThan(0n);
+    const carriedBefore = await d.token.scaledUndistributed();
+    const receipt = await (await d.token.connect(d.stranger).excludePool(stableAddr)).wait();
     const atExclusion = receipt!.blockNumber;
     expect(await d.token.isExcluded(pairAddr)).toBe(true);
     expect(eligibleBefore - (await d.token.eligibleSupply())).toBe(pairShares);
 
-    // What the pair had earned up to the exclusion second stays credited to it: its balance times the accumulator
-    // at that block (its checkpoint is 0, it got its shares before any stream started).
+    // What the pair had earned up to the exclusion second (its balance times the accumulator then: its checkpoint
+    // is 0, it got its shares before any stream started) left it for the carried reward, with an event.
     const rptAtExclusion = await d.token.rewardPerToken({ blockTag: atExclusion });
-    const frozen = (pairShares * rptAtExclusion) / (await d.token.accumulatorScale());
-    expect(frozen).toBeGreaterThan(0n);
-    expect(await d.token.earned(pairAddr, { blockTag: atExclusion })).toBe(frozen);
-    // One block earlier it was lower: the pair kept earning right up to the exclusion second, not just before it.
-    expect(frozen).toBeGreaterThan(await d.token.earned(pairAddr, { blockTag: atExclusion - 1 }));
+    const stranded = (pairShares * rptAtExclusion) / (await d.token.accumulatorScale());
+    expect(stranded).toBeGreaterThan(earnedBefore);
+    const event = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "StrandedYieldReturned")!;
+    expect([...event.args]).toEqual([pairAddr, stranded]);
+    expect(await d.token.earned(pairAddr)).toBe(0n);
+    expect((await d.token.scaledUndistributed()) - carriedBefore).toBe(stranded * RATE_SCALE);
 
-    // Trading still works. Shares leaving the excluded pair for the trader enter the eligible supply, shares
-    // going back leave it; nothing else moves it, and the pair's frozen earnings don't move either.
-    let eligible = await d.token.eligibleSupply();
+    // Trading still works; shares leaving the excluded pair enter the eligible supply; the pair earns nothing.
+    const eligible = await d.token.eligibleSupply();
     const sharesOut = await swapAtQuote(trader, 10_000n * d.unit, [stableAddr, tokenAddr]);
-    expect(sharesOut).toBeGreaterThan(0n);
-    expect(await shares(trader)).toBe(sharesOut);
     expect((await d.token.eligibleSupply()) - eligible).toBe(sharesOut);
-    eligible = await d.token.eligibleSupply();
-    const sharesIn = sharesOut / 3n;
-    await swapAtQuote(trader, sharesIn, [tokenAddr, stableAddr]);
-    expect(eligible - (await d.token.eligibleSupply())).toBe(sharesIn);
-    expect(await d.token.earned(pairAddr)).toBe(frozen);
+    expect(await d.token.earned(pairAddr)).toBe(0n);
 
-    // Next epoch: new rent, a new stream over a full period. Only lp, bob and trader are eligible now.
+    // Next epoch: the stranded part streams to lp, bob and trader with the new rent.
+    await increaseTime(EPOCH);
     const holders = [lp.address, bob.address, trader.address];
     const toHolders = await distribute(RENT);
-    let holderShares = 0n;
-    for (const h of holders) holderShares += await shares(h);
-    expect(await d.token.eligibleSupply()).toBe(holderShares);
-
-    // What the new period streams: its rate times its length (the fresh reward plus sub-unit carried dust).
-    const streamed = ((await d.token.scaledRewardRate()) * BigInt(EPOCH)) / RATE_SCALE;
-    expect(abs(streamed - toHolders)).toBeLessThanOrEqual(1n);
-
-    const earnedAtStart = await Promise.all(holders.map((h) => d.token.earned(h)));
     await increaseTime(EPOCH);
-    const earnedAtEnd = await Promise.all(holders.map((h) => d.token.earned(h)));
-    const received = earnedAtEnd.reduce((sum, e, i) => sum + e - earnedAtStart[i], 0n);
-
-    // The other holders share the whole stream between them. Each increase is a difference of two floored
-    // values, so it is off by less than one unit per holder...
-    expect(abs(streamed - received)).toBeLessThanOrEqual(BigInt(holders.length));
-    // ...and the pool got nothing more.
-    expect(await d.token.earned(pairAddr)).toBe(frozen);
-
-    // Exclusion neither lost nor created money: with both streams finished, everything the vault sent the token
-    // is owed to someone (pool included). The gap is rounding only, each piece below one unit: the four accounts'
-    // floors, the trader's two re-checkpoints (its swaps) and the sub-unit reward still carried by the token.
-    let owed = frozen;
-    for (const e of earnedAtEnd) owed += e;
+    let received = 0n;
+    for (const h of holders) received += await d.token.earned(h);
+    expect(await d.token.earned(pairAddr)).toBe(0n);
+    // Everything streamed is owed to the holders now; the gap is rounding only (a few units).
+    expect(received).toBeLessThanOrEqual(firstStream + toHolders);
+    expect(firstStream + toHolders - received).toBeLessThanOrEqual(8n);
     const held = await stable(tokenAddr);
-    expect(held).toBeGreaterThanOrEqual(owed);
-    expect(held - owed).toBeLessThanOrEqual(6n);
+    expect(held).toBeGreaterThanOrEqual(received);
   });
 
-  it("refuses setExcluded from anyone but the operator or the protocol admin", async () => {
+  it("excludes the pair before it exists, so the real pair never earns once liquidity arrives", async () => {
+    // A fresh share token/WETH pair: not created yet, but its address is known from the factory and init code hash.
+    const weth = await uni.weth.getAddress();
+    const predicted = await d.token.poolFor(weth);
+    expect(predicted).toBe(routerPairAddress(await uni.factory.getAddress(), tokenAddr, weth));
+    expect(await ethers.provider.getCode(predicted)).toBe("0x");
+    await d.token.connect(d.stranger).excludePool(weth);
+    expect(await d.token.isExcluded(predicted)).toBe(true);
+
+    await (await uni.factory.createPair(tokenAddr, weth)).wait();
+    expect(await uni.factory.getPair(tokenAddr, weth)).toBe(predicted);
+    await (uni.weth.connect(lp) as Contract).deposit({ value: 10n ** 18n });
+    await (uni.weth.connect(lp) as Contract).approve(await uni.router.getAddress(), ethers.MaxUint256);
+    await router(lp).addLiquidity(tokenAddr, weth, POOL_SHARES, 10n ** 18n, 0, 0, lp.address, DEADLINE);
+    expect(await shares(predicted)).toBe(POOL_SHARES);
+    expect(await d.token.eligibleSupply()).toBe((await d.token.totalSupply()) - POOL_SHARES);
+
+    const toHolders = await distribute(RENT);
+    await increaseTime(EPOCH);
+    expect(await d.token.earned(predicted)).toBe(0n);
+    const received = (await d.token.earned(lp.address)) + (await d.token.earned(bob.address));
+    expect(toHolders - received).toBeLessThanOrEqual(2n);
+  });
+
+  it("lets only the operator or the protocol admin include a pool again", async () => {
     await seedPool();
-    const [caller] = await expectRevert(
-      d.token.connect(d.stranger).setExcluded(pairAddr, true), d.token, "Unauthorized",
-    );
+    await d.token.connect(d.stranger).excludePool(stableAddr);
+    const [caller] = await expectRevert(d.token.connect(d.stranger).includePool(stableAddr), d.token, "Unauthorized");
     expect(caller).toBe(d.stranger.address);
     // A large holder has no more say than a stranger.
-    await expectRevert(d.token.connect(lp).setExcluded(pairAddr, true), d.token, "Unauthorized");
-    expect(await d.token.isExcluded(pairAddr)).toBe(false);
+    await expectRevert(d.token.connect(lp).includePool(stableAddr), d.token, "Unauthorized");
+    expect(await d.token.isExcluded(pairAddr)).toBe(true);
+    await d.token.connect(d.admin).includePool(stableAddr);
     expect(await d.token.eligibleSupply()).toBe(await d.token.totalSupply());
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Property-based sequences over one cluster: share transfers (whole balances, dust, to contracts), rent of any
- * size, epoch closes against a feed attesting less or more than was paid, claims to self or elsewhere, a pool
- * contract excluded and included again, and time jumps. After every step the chain is compared with the reference
+ * size, epoch closes against a feed attesting less or more than was paid, claims to self or elsewhere, a Uniswap V2
+ * pair excluded (its stranded earnings returned to the stream) and included again, holders excluding and including
+ * themselves, and time jumps. After every step the chain is compared with the reference
  * model (test/helpers/model.ts) and DESIGN.md invariants 1, 2, 3, 4 and 6 are checked.
  *
  * Speed: one deployment per stablecoin, `evm_snapshot`/`evm_revert` between runs, transactions sent as raw
@@ -17,7 +18,7 @@ import {
   deployCluster, snapshot, latestTimestamp, ethers, toFeedAnswer,
   DAY, EPOCH, FEED_DECIMALS, SHARE, PROTOCOL_FEE_BPS, OPERATOR_FEE_BPS, RESERVE_BPS, type Deployment,
 } from "../helpers/fixtures";
-import { MockStablecoin__factory } from "../../sdk/src/types";
+import { deployUniswap } from "../helpers/uniswap";
 import { ExactAmount, MIN_ELIGIBLE, RATE_SCALE, StreamModel, VaultModel } from "../helpers/model";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -132,7 +133,8 @@ type Action =
   | { kind: "close"; attest: Attest; early: boolean; late: number; delay: number }
   | { kind: "claim"; who: number; strict: boolean; to: number | "self"; delay: number }
   | { kind: "toggleExclusion"; delay: number }
-  | { kind: "excludePerson"; who: number; delay: number };
+  | { kind: "toggleSelfExclusion"; who: number; delay: number }
+  | { kind: "donateAndSweep"; units: bigint; base: bigint; delay: number };
 
 const delayArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(1) },
@@ -237,8 +239,17 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({
-      kind: fc.constant("excludePerson" as const),
+      kind: fc.constant("toggleSelfExclusion" as const),
       who: fc.integer({ min: 0, max: HOLDERS - 1 }),
+      delay: delayArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("donateAndSweep" as const),
+      units: fc.bigInt({ min: 0n, max: 10_000n }),
+      base: fc.bigInt({ min: 0n, max: 10n ** 18n }),
       delay: delayArb,
     }),
   },
@@ -283,7 +294,9 @@ interface Coverage {
   exclusions: number;
   inclusions: number;
   excludedPoolSteps: number;
-  personExclusionReverts: number;
+  strandedReturns: number;
+  selfExclusions: number;
+  sweeps: number;
   maxGapUnits: bigint;
   maxAccountLossUnits: bigint;
 }
@@ -293,7 +306,7 @@ function emptyCoverage(): Coverage {
     runs: 0, steps: 0, closes: 0, shortfallCloses: 0, escrowWaiting: 0, oneUnitReleases: 0, zeroHolderReleases: 0,
     earlyCloseReverts: 0, pausedSteps: 0, carriedIntoPeriod: 0, eligibleExactlyOneShare: 0, claims: 0,
     claimsElsewhere: 0, claimReverts: 0, wholeBalanceTransfers: 0, dustTransfers: 0, transfersToContracts: 0,
-    insufficientBalanceReverts: 0, exclusions: 0, inclusions: 0, excludedPoolSteps: 0, personExclusionReverts: 0,
+    insufficientBalanceReverts: 0, exclusions: 0, inclusions: 0, excludedPoolSteps: 0, strandedReturns: 0, selfExclusions: 0, sweeps: 0,
     maxGapUnits: 0n, maxAccountLossUnits: 0n,
   };
 }
@@ -318,6 +331,8 @@ class Harness {
   private stream!: StreamModel;
   private last!: Map<string, bigint>;
   private frozenPoolEarned: bigint | undefined;
+  /** Stablecoin donated to the token and swept into the stream. */
+  private swept = 0n;
   private step = 0;
   private log: string[] = [];
 
@@ -329,9 +344,11 @@ class Harness {
     this.stranger = d.stranger.address;
     this.tokenAddress = await d.token.getAddress();
     this.vaultAddress = await d.vault.getAddress();
-    // The "pool": any contract account that holders can send shares to and the operator can exclude.
-    const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18);
-    this.pool = await pool.getAddress();
+    // The "pool": the share/stablecoin pair of a real Uniswap V2 factory, never created (holders send shares to its
+    // address), which anyone can exclude and the operator include again.
+    const uni = await deployUniswap(d.admin);
+    await d.factory.connect(d.admin).setUniswapV2Factory(await uni.factory.getAddress());
+    this.pool = await d.token.poolFor(await d.stable.getAddress());
     this.accounts = [...this.holders, this.pool, this.tokenAddress, this.vaultAddress];
 
     const deployHash: string = await rpc("eth_sendTransaction", [{ from: d.admin.address, data: batchReaderInitCode(), gas: GAS }]);
@@ -342,7 +359,9 @@ class Harness {
       reads.push({ key: `balance:${a}`, target: this.tokenAddress, signature: "balanceOf(address)", arg: a });
       reads.push({ key: `earned:${a}`, target: this.tokenAddress, signature: "earned(address)", arg: a });
     }
-    reads.push({ key: "poolExcluded", target: this.tokenAddress, signature: "isExcluded(address)", arg: this.pool });
+    for (const a of this.accounts) {
+      reads.push({ key: `excluded:${a}`, target: this.tokenAddress, signature: "isExcluded(address)", arg: a });
+    }
     for (const a of [...this.holders, this.stranger, this.tokenAddress, this.vaultAddress]) {
       reads.push({ key: `stable:${a}`, target: stable, signature: "balanceOf(address)", arg: a });
     }
@@ -414,6 +433,7 @@ class Harness {
     this.stream.account(this.vaultAddress).excluded = true;
     this.stream.account(this.holders[0]).balance = TOTAL_SUPPLY;
     this.frozenPoolEarned = undefined;
+    this.swept = 0n;
     this.log = [];
     this.last = await this.reader.read();
     this.vault.epochStart = this.last.get("epochStart")!;
@@ -578,23 +598,63 @@ class Harness {
 
       case "toggleExclusion": {
         const excluded = !s.account(this.pool).excluded;
-        const data = token.encodeFunctionData("setExcluded", [this.pool, excluded]);
-        await this.mustSucceed(`setExcluded(pool, ${excluded})`, d.operator.address, this.tokenAddress, data, t(a.delay));
-        s.setExcluded(this.pool, excluded);
+        const stable = await d.stable.getAddress();
+        // Anyone may exclude a proven pool; only the operator (or admin) includes it again.
+        const [from, data] = excluded
+          ? [this.stranger, token.encodeFunctionData("excludePool", [stable])]
+          : [d.operator.address, token.encodeFunctionData("includePool", [stable])];
+        await this.mustSucceed(`${excluded ? "excludePool" : "includePool"}`, from, this.tokenAddress, data, t(a.delay));
+        const returned = excluded ? await this.strandedReturned() : 0n;
+        s.setExcluded(this.pool, excluded, returned);
         if (excluded) this.coverage.exclusions += 1;
         else this.coverage.inclusions += 1;
+        if (returned > 0n) this.coverage.strandedReturns += 1;
         return (now) => {
           this.frozenPoolEarned = excluded ? now.get(`earned:${this.pool}`)! : undefined;
+          check(!excluded || this.frozenPoolEarned === 0n, () => `excluded pool still shows ${this.frozenPoolEarned} earned`);
         };
       }
 
-      case "excludePerson": {
-        const data = token.encodeFunctionData("setExcluded", [this.holders[a.who], true]);
-        await this.mustRevert("excluding a person", "NotAContract", d.operator.address, this.tokenAddress, data, t(a.delay));
-        this.coverage.personExclusionReverts += 1;
+      case "toggleSelfExclusion": {
+        const who = this.holders[a.who];
+        const excluded = !s.account(who).excluded;
+        const data = token.encodeFunctionData(excluded ? "excludeSelf" : "includeSelf");
+        await this.mustSucceed(excluded ? "excludeSelf" : "includeSelf", who, this.tokenAddress, data, t(a.delay));
+        s.setExcluded(who, excluded);
+        this.coverage.selfExclusions += 1;
+        return undefined;
+      }
+
+      case "donateAndSweep": {
+        const amount = a.units * d.unit + (a.base % d.unit) || 1n;
+        await this.donateAndSweep(amount, t(a.delay));
         return undefined;
       }
     }
+  }
+
+  /** Sends `amount` of stablecoin straight to the token, then a stranger sweeps it into the stream. */
+  private async donateAndSweep(amount: bigint, at: bigint): Promise<void> {
+    const d = this.d;
+    const stable = await d.stable.getAddress();
+    const transfer = d.stable.interface.encodeFunctionData("transfer", [this.tokenAddress, amount]);
+    await this.mustSucceed("donation", d.renter.address, stable, transfer, at);
+    const sweep = d.token.interface.encodeFunctionData("sweepDonations");
+    await this.mustSucceed("sweepDonations", this.stranger, this.tokenAddress, sweep, at + 1n);
+    this.stream.sweep(amount);
+    this.swept += amount;
+    this.coverage.sweeps += 1;
+  }
+
+  /** The amount of the StrandedYieldReturned event in the last mined transaction, or zero. */
+  private async strandedReturned(): Promise<bigint> {
+    const block = await rpc("eth_getBlockByNumber", ["latest", false]);
+    const receipt = await rpc("eth_getTransactionReceipt", [block.transactions[0]]);
+    for (const log of receipt.logs) {
+      const parsed = this.d.token.interface.parseLog(log);
+      if (parsed?.name === "StrandedYieldReturned") return parsed.args.amount as bigint;
+    }
+    return 0n;
   }
 
   /** The feed answer for an attestation mode, and the cumulative revenue the vault will read from it. */
@@ -634,7 +694,9 @@ class Harness {
       sumBalances += get(`balance:${a}`);
     }
     check(get("totalSupply") === TOTAL_SUPPLY && sumBalances === TOTAL_SUPPLY, () => `supply ${get("totalSupply")}, balances sum ${sumBalances}`);
-    check((get("poolExcluded") === 1n) === s.account(this.pool).excluded, () => "pool exclusion differs from the model");
+    for (const a of this.accounts) {
+      check((get(`excluded:${a}`) === 1n) === s.account(a).excluded, () => `exclusion of ${a} differs from the model`);
+    }
     for (const f of [
       "escrow", "totalRentPaid", "attestedRevenue", "shortfall", "distributedToHolders", "totalFees", "reserveFunded",
       "reserve", "protocolFeesOwed", "operatorFeesOwed", "currentEpoch", "epochStart",
@@ -657,8 +719,8 @@ class Harness {
     check(get(`stable:${this.vaultAddress}`) === owed, () => `inv 4: vault holds ${get(`stable:${this.vaultAddress}`)}, owes ${owed}`);
 
     // Invariant 3: eligible supply is exact; excluded accounts earn nothing while excluded.
-    const excludedBalances = get(`balance:${this.tokenAddress}`) + get(`balance:${this.vaultAddress}`) +
-      (get("poolExcluded") === 1n ? get(`balance:${this.pool}`) : 0n);
+    let excludedBalances = 0n;
+    for (const a of this.accounts) if (get(`excluded:${a}`) === 1n) excludedBalances += get(`balance:${a}`);
     check(get("eligibleSupply") === get("totalSupply") - excludedBalances,
       () => `inv 3: eligibleSupply ${get("eligibleSupply")} != supply - excluded ${get("totalSupply") - excludedBalances}`);
     check(get("eligibleSupply") === s.eligible, () => `eligibleSupply: chain ${get("eligibleSupply")} model ${s.eligible}`);
@@ -682,8 +744,8 @@ class Harness {
       sumEarned += actual;
       sumClaimed += account.claimed;
       const { floor, exact } = account.entitled.floor();
-      const paid = actual + account.claimed;
-      check(paid <= floor, () => `inv 6: ${a} earned ${actual} + claimed ${account.claimed} > exact entitlement ${floor}${exact ? "" : "+"}`);
+      const paid = actual + account.claimed + account.returned;
+      check(paid <= floor, () => `inv 6: ${a} earned ${actual} + claimed ${account.claimed} + returned ${account.returned} > exact entitlement ${floor}${exact ? "" : "+"}`);
       const allowed = BigInt(account.checkpoints) + (exact ? 1n : 0n) + accumulatorDust;
       if (floor - paid > this.coverage.maxAccountLossUnits) this.coverage.maxAccountLossUnits = floor - paid;
       check(floor - paid <= allowed,
@@ -693,13 +755,13 @@ class Harness {
     // Invariant 2: the token holds every claimable unit (in fact exactly what was streamed in minus claims).
     const tokenStable = get(`stable:${this.tokenAddress}`);
     check(tokenStable >= sumEarned, () => `inv 2: token holds ${tokenStable} < claimable ${sumEarned}`);
-    check(tokenStable === get("distributedToHolders") - sumClaimed,
-      () => `token holds ${tokenStable}, streamed ${get("distributedToHolders")} - claimed ${sumClaimed}`);
+    check(tokenStable === get("distributedToHolders") + this.swept - sumClaimed,
+      () => `token holds ${tokenStable}, streamed ${get("distributedToHolders")} + swept ${this.swept} - claimed ${sumClaimed}`);
 
     // Invariant 1: claimed + claimable + carried <= streamed to holders, and the gap is dust.
     const remaining = s.now < get("periodFinish") ? get("scaledRewardRate") * (get("periodFinish") - s.now) : 0n;
     const accounted = (sumClaimed + sumEarned) * RATE_SCALE + get("scaledUndistributed") + s.scaledPending + remaining;
-    const streamed = get("distributedToHolders") * RATE_SCALE;
+    const streamed = (get("distributedToHolders") + this.swept) * RATE_SCALE;
     check(accounted <= streamed, () => `inv 1: claimed + claimable + carried ${accounted} > streamed ${streamed} (x1e12)`);
     const dustBound = BigInt(s.checkpoints + this.accounts.length) * RATE_SCALE + accumulatorDust * RATE_SCALE;
     check(streamed - accounted <= dustBound,
@@ -776,7 +838,7 @@ describe("properties: 6-decimal stablecoin", () => {
       for (const key of [
         "shortfallCloses", "escrowWaiting", "oneUnitReleases", "pausedSteps", "carriedIntoPeriod", "claimsElsewhere",
         "claimReverts", "wholeBalanceTransfers", "dustTransfers", "transfersToContracts", "exclusions", "inclusions",
-        "excludedPoolSteps", "earlyCloseReverts", "insufficientBalanceReverts",
+        "excludedPoolSteps", "strandedReturns", "selfExclusions", "sweeps", "earlyCloseReverts", "insufficientBalanceReverts",
       ] as const) {
         expect(c[key], key).toBeGreaterThan(0);
       }

@@ -4,16 +4,27 @@ import {
   DAY, EPOCH, SHARE, type Deployment,
 } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
-import { MockStablecoin__factory, ReentrantClaimer__factory } from "../../sdk/src/types";
+import { MockTransferPolicy__factory, ReentrantClaimer__factory } from "../../sdk/src/types";
+import { deployUniswap } from "../helpers/uniswap";
 
 const ZERO_REF = ethers.ZeroHash;
+const POLICY_DELAY = 2 * DAY;
+
+/** Registers a real Uniswap V2 factory with the protocol; returns the (not yet created) pair of share and stablecoin. */
+async function registerUniswap(d: Deployment): Promise<string> {
+  const uni = await deployUniswap(d.admin);
+  await d.factory.connect(d.admin).setUniswapV2Factory(await uni.factory.getAddress());
+  return d.token.poolFor(await d.stable.getAddress());
+}
 
 describe("ClusterShareToken", () => {
   let d: Deployment;
+  let pool: string; // the share/stablecoin Uniswap V2 pair's address, not yet created
   let reset: () => Promise<void>;
 
   beforeAll(async () => {
     d = await deployCluster();
+    pool = await registerUniswap(d);
     reset = await snapshot();
   });
   beforeEach(async () => reset());
@@ -151,20 +162,20 @@ describe("ClusterShareToken", () => {
 
     it("carries the stream while eligible supply is below one share, losing nothing", async () => {
       const [a] = d.holders;
-      const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18); // any contract account
-      await d.token.connect(a).transfer(await pool.getAddress(), 1_000_000n * SHARE - SHARE / 2n);
-      await d.token.connect(d.operator).setExcluded(await pool.getAddress(), true);
+      const stable = await d.stable.getAddress();
+      await d.token.connect(a).transfer(pool, 1_000_000n * SHARE - SHARE / 2n);
+      await d.token.connect(d.stranger).excludePool(stable);
       expect(await d.token.eligibleSupply()).toBe(SHARE / 2n);
       const toHolders = await distribute(2_000n * d.unit);
       await increaseTime(EPOCH * 2);
       expect(await d.token.earned(a.address)).toBe(0n);
       // Re-including the pool checkpoints the idle stretch into the carried amount.
-      await d.token.connect(d.operator).setExcluded(await pool.getAddress(), false);
+      await d.token.connect(d.operator).includePool(stable);
       expect((await d.token.scaledUndistributed()) / 10n ** 12n).toBe(toHolders);
       // The next distribution streams the carried amount too.
       const next = await distribute(1_000n * d.unit);
       await increaseTime(EPOCH);
-      const total = (await d.token.earned(a.address)) + (await d.token.earned(await pool.getAddress()));
+      const total = (await d.token.earned(a.address)) + (await d.token.earned(pool));
       expect(total).toBeLessThanOrEqual(toHolders + next);
       expect(toHolders + next - total).toBeLessThanOrEqual(2n);
     });
@@ -197,10 +208,10 @@ describe("ClusterShareToken", () => {
     it("stops the stream when one share would earn more than the accumulator holds per period, losing nothing", async () => {
       const big = await deployCluster({ maxRevenuePerEpoch: 10n ** 18n });
       const [a] = big.holders;
-      const pool = await new MockStablecoin__factory(big.admin).deploy("Pool", "POOL", 18);
-      const poolAddress = await pool.getAddress();
+      const poolAddress = await registerUniswap(big);
+      const stable = await big.stable.getAddress();
       await big.token.connect(a).transfer(poolAddress, 1_000_000n * SHARE - SHARE); // a keeps exactly one share
-      await big.token.connect(big.operator).setExcluded(poolAddress, true);
+      await big.token.connect(big.operator).excludePool(stable);
       expect(await big.token.eligibleSupply()).toBe(SHARE);
       // Half a billion stablecoins of rent, 80 % to one share: more than StreamMath.STOPPED (3.09e8 per share).
       const rent = 500_000_000n * big.unit;
@@ -211,7 +222,7 @@ describe("ClusterShareToken", () => {
       await increaseTime(DAY);
       expect(await big.token.earned(a.address)).toBe(0n);
       // Once the pool is back the stream runs again: the stopped stretch was carried, the rest streams.
-      await big.token.connect(big.operator).setExcluded(poolAddress, false);
+      await big.token.connect(big.operator).includePool(stable);
       const carried = (await big.token.scaledUndistributed()) / 10n ** 12n;
       const perSecond = toHolders / BigInt(EPOCH);
       expect(carried).toBeGreaterThanOrEqual(perSecond * BigInt(DAY));
@@ -306,38 +317,75 @@ describe("ClusterShareToken", () => {
   });
 
   describe("exclusion", () => {
-    it("checkpoints on exclusion and inclusion: earnings stay, future stream goes to the others", async () => {
+    it("excludes a pool that earned before: its stranded earnings go back to the holders' stream, not to anyone", async () => {
       const [a] = d.holders;
-      const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18);
-      const poolAddress = await pool.getAddress();
-      await d.token.connect(a).transfer(poolAddress, 500_000n * SHARE);
+      const stable = await d.stable.getAddress();
+      await d.token.connect(a).transfer(pool, 500_000n * SHARE);
       const toHolders = await distribute(10_000n * d.unit);
       await increaseTime(EPOCH / 2);
-      await d.token.connect(d.operator).setExcluded(poolAddress, true);
-      expect(await d.token.isExcluded(poolAddress)).toBe(true);
+      const carriedBefore = await d.token.scaledUndistributed();
+      const receipt = await (await d.token.connect(d.stranger).excludePool(stable)).wait();
+      const returned = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "StrandedYieldReturned")!;
+      expect(returned.args.account).toBe(pool);
+      const stranded: bigint = returned.args.amount;
+      expect(stranded).toBeGreaterThan((toHolders * 24n) / 100n);
+      expect(await d.token.isExcluded(pool)).toBe(true);
+      expect(await d.token.earned(pool)).toBe(0n);
       expect(await d.token.eligibleSupply()).toBe(500_000n * SHARE);
-      const frozen = await d.token.earned(poolAddress);
-      expect(frozen).toBeGreaterThan((toHolders * 24n) / 100n);
+      expect((await d.token.scaledUndistributed()) - carriedBefore).toBe(stranded * 10n ** 12n);
+      // The stranded part streams to the holders with the next period: a ends with everything, less dust.
       await increaseTime(EPOCH);
-      expect(await d.token.earned(poolAddress)).toBe(frozen);
-      const total = frozen + (await d.token.earned(a.address));
-      expect(toHolders - total).toBeGreaterThanOrEqual(0n);
-      expect(toHolders - total).toBeLessThanOrEqual(3n);
+      const next = await distribute(1_000n * d.unit);
+      await increaseTime(EPOCH);
+      expect(await d.token.earned(pool)).toBe(0n);
+      const earnedA = await d.token.earned(a.address);
+      expect(earnedA).toBeLessThanOrEqual(toHolders + next);
+      expect(toHolders + next - earnedA).toBeLessThanOrEqual(4n);
       // Shares moving between an excluded and an eligible account keep eligible supply exact.
-      await d.token.connect(a).transfer(poolAddress, 1_000n * SHARE);
+      await d.token.connect(a).transfer(pool, 1_000n * SHARE);
       expect(await d.token.eligibleSupply()).toBe(499_000n * SHARE);
-      await d.token.connect(d.admin).setExcluded(poolAddress, false);
+      await d.token.connect(d.admin).includePool(stable);
       expect(await d.token.eligibleSupply()).toBe(1_000_000n * SHARE);
-      expect(await d.token.earned(poolAddress)).toBe(frozen);
     });
 
-    it("refuses strangers, people (EOAs), protocol contracts and no-op changes", async () => {
-      const pool = await new MockStablecoin__factory(d.admin).deploy("Pool", "POOL", 18);
-      await expectRevert(d.token.connect(d.stranger).setExcluded(await pool.getAddress(), true), d.token, "Unauthorized");
-      await expectRevert(d.token.connect(d.operator).setExcluded(d.holders[0].address, true), d.token, "NotAContract");
-      await expectRevert(d.token.connect(d.operator).setExcluded(await d.vault.getAddress(), false), d.token, "ProtocolAccount");
-      await expectRevert(d.token.connect(d.operator).setExcluded(await d.token.getAddress(), false), d.token, "ProtocolAccount");
-      await expectRevert(d.token.connect(d.operator).setExcluded(await pool.getAddress(), false), d.token, "ExclusionUnchanged");
+    it("lets an account exclude itself and come back, keeping what it earned: nobody else can switch off its yield", async () => {
+      const [a, b] = d.holders;
+      await d.token.connect(a).transfer(b.address, 250_000n * SHARE);
+      const toHolders = await distribute(10_000n * d.unit);
+      await increaseTime(EPOCH / 2);
+      await d.token.connect(b).excludeSelf();
+      expect(await d.token.isExcluded(b.address)).toBe(true);
+      expect(await d.token.eligibleSupply()).toBe(750_000n * SHARE);
+      const kept = await d.token.earned(b.address);
+      expect(kept).toBeGreaterThan((toHolders * 12n) / 100n);
+      await increaseTime(EPOCH);
+      expect(await d.token.earned(b.address)).toBe(kept);
+      await d.token.connect(b).includeSelf();
+      expect(await d.token.eligibleSupply()).toBe(1_000_000n * SHARE);
+      await d.token.connect(b).claim(b.address);
+      expect(await d.stable.balanceOf(b.address)).toBe(kept);
+      // Neither the operator nor the admin has a path to another account's exclusion: the pool path derives the
+      // address from the registered Uniswap factory, so it can never name a wallet, Safe or EIP-7702 account.
+      expect(await d.token.poolFor(await d.stable.getAddress())).not.toBe(b.address);
+      const fn = d.token.interface.getFunction("setExcluded(address,bool)" as never);
+      expect(fn).toBeNull();
+    });
+
+    it("refuses strangers, protocol contracts, unregistered DEX factories and no-op changes", async () => {
+      const stable = await d.stable.getAddress();
+      await expectRevert(d.token.connect(d.stranger).includePool(stable), d.token, "Unauthorized");
+      await expectRevert(d.token.connect(d.holders[0]).includePool(stable), d.token, "Unauthorized");
+      await expectRevert(d.token.connect(d.operator).includePool(stable), d.token, "ExclusionUnchanged");
+      await expectRevert(d.token.excludePool(ethers.ZeroAddress), d.token, "InvalidPairedToken");
+      await expectRevert(d.token.excludePool(await d.token.getAddress()), d.token, "InvalidPairedToken");
+      await d.token.excludePool(stable);
+      await expectRevert(d.token.excludePool(stable), d.token, "ExclusionUnchanged");
+      await d.token.connect(d.holders[0]).excludeSelf();
+      await expectRevert(d.token.connect(d.holders[0]).excludeSelf(), d.token, "ExclusionUnchanged");
+      await expectRevert(d.token.connect(d.holders[1]).includeSelf(), d.token, "ExclusionUnchanged");
+      await expectRevert(d.factory.connect(d.stranger).setUniswapV2Factory(d.stranger.address), d.factory, "AccessControlUnauthorizedAccount");
+      const bare = await deployCluster();
+      await expectRevert(bare.token.excludePool(await bare.stable.getAddress()), bare.token, "NoDexFactory");
     });
   });
 
@@ -365,17 +413,21 @@ describe("ClusterShareToken", () => {
   });
 
   describe("transfer policy hook", () => {
-    it("consults the policy on every transfer once set; operator only", async () => {
+    it("consults the policy on every market transfer once applied after the delay; operator proposes", async () => {
       const [a, b] = d.holders;
-      const policy = await (await ethers.getContractFactory("MockTransferPolicy", d.admin)).deploy();
+      const policy = await new MockTransferPolicy__factory(d.admin).deploy();
       const policyAddress = await policy.getAddress();
-      await expectRevert(d.token.connect(d.stranger).setTransferPolicy(policyAddress), d.token, "Unauthorized");
-      await d.token.connect(d.operator).setTransferPolicy(policyAddress);
+      await expectRevert(d.token.connect(d.stranger).proposeTransferPolicy(policyAddress), d.token, "Unauthorized");
+      await d.token.connect(d.operator).proposeTransferPolicy(policyAddress);
+      await increaseTime(POLICY_DELAY);
+      await d.token.connect(d.stranger).applyTransferPolicy();
       expect(await d.token.transferPolicy()).toBe(policyAddress);
       await d.token.connect(a).transfer(b.address, 1n);
       await policy.blockReceiver(b.address);
       await expectRevert(d.token.connect(a).transfer(b.address, 1n), d.token, "TransferNotAllowed");
-      await d.token.connect(d.operator).setTransferPolicy(ethers.ZeroAddress);
+      await d.token.connect(d.operator).proposeTransferPolicy(ethers.ZeroAddress);
+      await increaseTime(POLICY_DELAY);
+      await d.token.connect(d.stranger).applyTransferPolicy();
       await d.token.connect(a).transfer(b.address, 1n);
       expect(await d.token.balanceOf(b.address)).toBe(2n);
     });
@@ -394,7 +446,7 @@ describe("ClusterShareToken", () => {
       await expectRevert(token.connect(a).transfer(b.address, 1n), token, "SharesLocked");
       await expectRevert(token.connect(a).approve(b.address, 1n).then(() => token.connect(b).transferFrom(a.address, b.address, 1n)), token, "SharesLocked");
       // Exclusions wait for the unlock (eligible supply is not stored until then); roles are still checked first.
-      await expectRevert(token.connect(raising.operator).setExcluded(offering.target, true), token, "SharesLocked");
+      await expectRevert(token.connect(a).excludeSelf(), token, "SharesLocked");
       await expectRevert(token.connect(a).mint(a.address, 1n), token, "Unauthorized");
       await expectRevert(token.connect(a).unlock(), token, "Unauthorized");
       await expectRevert(token.connect(a).burn(a.address, 1n), token, "Unauthorized");
@@ -416,5 +468,58 @@ describe("ClusterShareToken", () => {
       const impl = await ethers.getContractAt("ClusterShareToken", (await d.factory.implementations()).shareToken);
       await expectRevert(impl.initialize("x", "y", wiring, s, 1n, false), d.token, "InvalidInitialization");
     });
+  });
+});
+
+describe.each([6, 18])("ClusterShareToken donations with a %i-decimal stablecoin", (stableDecimals) => {
+  it("sweeps stablecoin sent outside the books into the holders' next period, never what is owed", async () => {
+    const d = await deployCluster({ stableDecimals });
+    // StreamMath's bound: under 1e-6 stablecoin lost per checkpoint, whatever the decimals.
+    const dust = 4n * 10n ** BigInt(stableDecimals - 6);
+    const [a, b] = d.holders;
+    await d.token.connect(a).transfer(b.address, 250_000n * SHARE);
+    const token = await d.token.getAddress();
+    await expectRevert(d.token.connect(d.stranger).sweepDonations(), d.token, "NothingToSweep");
+
+    await d.vault.connect(d.renter).payRent(10_000n * d.unit, ZERO_REF);
+    await closeEpochAt(d, 10_000n * d.unit);
+    const firstStream = await d.vault.distributedToHolders();
+    expect(await d.token.owed()).toBe(firstStream);
+    await increaseTime(EPOCH / 2);
+    await d.token.connect(b).claim(b.address);
+    const claimedB = await d.stable.balanceOf(b.address);
+    expect(await d.token.owed()).toBe(firstStream - claimedB);
+    expect(await d.stable.balanceOf(token)).toBe(await d.token.owed()); // the books hold exactly what they owe
+    await expectRevert(d.token.connect(d.stranger).sweepDonations(), d.token, "NothingToSweep");
+
+    // Someone sends stablecoin straight to the token (a mistaken or deliberate donation).
+    const donation = 1_234n * d.unit + 5n;
+    await d.stable.connect(d.renter).transfer(token, donation);
+    const earnedBefore = [await d.token.earned(a.address), await d.token.earned(b.address)];
+    const carriedBefore = await d.token.scaledUndistributed();
+    const receipt = await (await d.token.connect(d.stranger).sweepDonations()).wait();
+    const event = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "DonationsSwept")!;
+    expect([...event.args]).toEqual([d.stranger.address, donation]);
+    expect((await d.token.scaledUndistributed()) - carriedBefore).toBe(donation * 10n ** 12n);
+    expect(await d.token.owed()).toBe(await d.stable.balanceOf(token));
+    // Nothing went to the caller or anyone else now: it joins the next period for every holder.
+    expect(await d.stable.balanceOf(d.stranger.address)).toBe(0n);
+    expect(await d.token.earned(a.address)).toBeGreaterThanOrEqual(earnedBefore[0]);
+    expect((await d.token.earned(a.address)) - earnedBefore[0]).toBeLessThan(firstStream / 1000n);
+    await expectRevert(d.token.connect(d.stranger).sweepDonations(), d.token, "NothingToSweep");
+
+    await increaseTime(EPOCH);
+    await d.vault.connect(d.renter).payRent(1_000n * d.unit, ZERO_REF);
+    await closeEpochAt(d, 11_000n * d.unit);
+    const secondStream = (await d.vault.distributedToHolders()) - firstStream;
+    await increaseTime(EPOCH);
+    const total = (await d.token.earned(a.address)) + (await d.token.earned(b.address)) + claimedB;
+    expect(total).toBeLessThanOrEqual(firstStream + secondStream + donation);
+    expect(firstStream + secondStream + donation - total).toBeLessThanOrEqual(dust);
+    await d.token.connect(a).claim(a.address);
+    await d.token.connect(b).claim(b.address);
+    // What is left is rounding dust the books still count as owed: never sweepable.
+    expect(await d.stable.balanceOf(token)).toBe(await d.token.owed());
+    expect(await d.token.owed()).toBeLessThanOrEqual(dust);
   });
 });

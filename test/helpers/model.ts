@@ -78,6 +78,8 @@ export interface ModelAccount {
   entitled: ExactAmount;
   /** Everything it actually claimed. */
   claimed: bigint;
+  /** What it had earned as a pool that can never claim, returned to the stream when it was excluded. */
+  returned: bigint;
   /** Checkpoints the account went through (balance change, claim, exclusion change). */
   checkpoints: number;
 }
@@ -171,7 +173,7 @@ export class StreamModel {
   account(address: string): ModelAccount {
     let a = this.accounts.get(address);
     if (!a) {
-      a = { balance: 0n, excluded: false, entitled: new ExactAmount(), claimed: 0n, checkpoints: 0 };
+      a = { balance: 0n, excluded: false, entitled: new ExactAmount(), claimed: 0n, returned: 0n, checkpoints: 0 };
       this.accounts.set(address, a);
     }
     return a;
@@ -236,10 +238,17 @@ export class StreamModel {
     if (this.eligible !== eligibleBefore) this.checkpointGlobal(eligibleBefore);
   }
 
-  setExcluded(address: string, excluded: boolean): void {
+  /**
+   * `returned`: what the token moved from a pool's earnings (the pool path of exclusion) into the carried reward,
+   * in stablecoin units, as its StrandedYieldReturned event says; zero when the account keeps its earnings.
+   */
+  setExcluded(address: string, excluded: boolean, returned = 0n): void {
     this.checkpointGlobal(this.eligible);
     const a = this.account(address);
     a.excluded = excluded;
+    a.returned += returned;
+    this.scaledUndistributed += returned * RATE_SCALE;
+    this.scaledCarried += returned * RATE_SCALE;
     a.checkpoints += 1;
     this.checkpoints += 2;
   }
@@ -249,6 +258,12 @@ export class StreamModel {
     a.claimed += amount;
     a.checkpoints += 1;
     this.checkpoints += 2;
+  }
+
+  /** `amount` stablecoin units donated to the token and swept: carried into the next period as they are. */
+  sweep(amount: bigint): void {
+    this.scaledUndistributed += amount * RATE_SCALE;
+    this.scaledCarried += amount * RATE_SCALE;
   }
 
   /** The vault starts a new period with `amount` fresh reward over `duration` seconds. */

@@ -13,8 +13,9 @@ import { buildSubgraph } from "../../scripts/subgraph/build";
 import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
 import { cloneEntity, ValueKind } from "../../subgraph/runner/src/values";
 import {
-  ClusterOffering__factory, ClusterShareToken__factory, type ClusterOffering, type ClusterShareToken,
+  ClusterOffering__factory, ClusterShareToken__factory, MockTransferPolicy__factory, type ClusterOffering, type ClusterShareToken,
 } from "../../sdk/src/types";
+import { deployUniswap } from "../helpers/uniswap";
 
 const PRICE = 2n;
 const RAISE = { price: PRICE, softCap: 400_000n, hardCap: 1_000_000n, duration: 30 * DAY };
@@ -200,6 +201,42 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
       { buyer: { id: alice.address.toLowerCase() }, to: alice.address.toLowerCase(), assets: (10_000n * d.unit).toString(), shares: ((10_000n / PRICE) * SHARE).toString() },
       { buyer: { id: bob.address.toLowerCase() }, to: d.stranger.address.toLowerCase(), assets: (5_000n * d.unit).toString(), shares: ((5_000n / PRICE) * SHARE).toString() },
     ]);
+  });
+
+  it("indexes transfer policy proposals, cancellations and changes, stranded pool yield and swept donations", async () => {
+    const id = d.clusterId.toString();
+    const cluster = async () =>
+      (await query(runner.url!, `{ cluster(id: "${id}") { policy pendingPolicy pendingPolicyExecutableAt returnedToStream } }`)).cluster;
+    const policy = await (await new MockTransferPolicy__factory(d.admin).deploy()).getAddress();
+    await d.token.connect(d.operator).proposeTransferPolicy(policy);
+    const [, executableAt] = await d.token.transferPolicyProposal();
+    await runner.sync();
+    expect(await cluster()).toMatchObject({ pendingPolicy: policy.toLowerCase(), pendingPolicyExecutableAt: executableAt.toString() });
+    await d.token.connect(d.guardian).cancelTransferPolicy();
+    await runner.sync();
+    expect(await cluster()).toMatchObject({ policy: ethers.ZeroAddress, pendingPolicy: null, pendingPolicyExecutableAt: null });
+    await d.token.connect(d.operator).proposeTransferPolicy(policy);
+    await increaseTime(2 * DAY);
+    await d.token.connect(d.stranger).applyTransferPolicy();
+
+    // A pool that earned before its exclusion, and a donation: both go back to the stream.
+    const uni = await deployUniswap(d.admin);
+    await d.factory.connect(d.admin).setUniswapV2Factory(await uni.factory.getAddress());
+    const stable = await d.stable.getAddress();
+    await d.token.connect(alice).transfer(await d.token.poolFor(stable), 1_000n * SHARE);
+    await d.vault.connect(d.renter).payRent(10_000n * d.unit, ethers.id("invoice pool"));
+    await closeEpochAt(d, (await d.vault.attestedRevenue()) + 10_000n * d.unit);
+    await increaseTime(DAY);
+    const excluded = (await (await d.token.excludePool(stable)).wait())!;
+    const stranded = excluded.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "StrandedYieldReturned")!.args.amount;
+    expect(stranded).toBeGreaterThan(0n);
+    await d.stable.mint(d.token.target, 777n * d.unit);
+    await d.token.sweepDonations();
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    expect(await cluster()).toMatchObject({
+      policy: policy.toLowerCase(), pendingPolicy: null, returnedToStream: (stranded + 777n * d.unit).toString(),
+    });
   });
 
   it("reports a failing handler as an indexing error, rolls its block back and keeps serving the blocks before", async () => {
