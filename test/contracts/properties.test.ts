@@ -2,8 +2,11 @@
  * Property-based sequences over one cluster: share transfers (whole balances, dust, to contracts), rent of any
  * size, epoch closes against a feed attesting less or more than was paid, claims to self or elsewhere, a Uniswap V2
  * pair excluded (its stranded earnings returned to the stream) and included again, holders excluding and including
- * themselves, and time jumps. After every step the chain is compared with the reference
- * model (test/helpers/model.ts) and DESIGN.md invariants 1, 2, 3, 4 and 6 are checked.
+ * themselves, time jumps and outages: missed closes (several epochs), guardian pauses of random length, feed
+ * corrections below the high-water mark, billing above the per-epoch bound (carried), and revenue feed migrations
+ * between an 8- and an 18-decimal feed. After every step the chain is compared with the reference model
+ * (test/helpers/model.ts) and DESIGN.md invariants 1, 2, 3, 4 and 6 are checked; 8 (liveness) as: every close after
+ * an outage must succeed.
  *
  * Speed: one deployment per stablecoin, `evm_snapshot`/`evm_revert` between runs, transactions sent as raw
  * JSON-RPC with explicit timestamps (so the model knows every block's time), and all ~45 reads of a step done in
@@ -15,10 +18,11 @@ import { describe, it, expect, beforeAll } from "vitest";
 import fc from "fast-check";
 import hre from "hardhat";
 import {
-  deployCluster, snapshot, latestTimestamp, ethers, toFeedAnswer,
-  DAY, EPOCH, FEED_DECIMALS, SHARE, PROTOCOL_FEE_BPS, OPERATOR_FEE_BPS, RESERVE_BPS, type Deployment,
+  deployCluster, snapshot, latestTimestamp, ethers,
+  DAY, EPOCH, FEED_DECIMALS, HEARTBEAT, SHARE, PROTOCOL_FEE_BPS, OPERATOR_FEE_BPS, RESERVE_BPS, type Deployment,
 } from "../helpers/fixtures";
 import { deployUniswap } from "../helpers/uniswap";
+import { MockV3Aggregator__factory } from "../../sdk/src/types";
 import { ExactAmount, MIN_ELIGIBLE, RATE_SCALE, StreamModel, VaultModel } from "../helpers/model";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -27,6 +31,10 @@ const RUNS_18 = Number(process.env.PROPERTY_RUNS_18 ?? 30);
 const SEED = process.env.PROPERTY_SEED === undefined ? undefined : Number(process.env.PROPERTY_SEED);
 const HOLDERS = 5;
 const TOTAL_SUPPLY = 1_000_000n * SHARE;
+/** Low enough that some sequences bill above it and the vault carries the excess. */
+const MAX_REVENUE_PER_EPOCH_UNITS = 2_000_000n;
+/** The second revenue feed a migration switches to (and the next one back). */
+const OTHER_FEED_DECIMALS = 18;
 const GAS = "0x4c4b40"; // 5M: explicit, so no gas estimation round trip and a reverting call is mined like on-chain
 
 // ------------------------------------------------------------------------------------------------ batch reads
@@ -123,7 +131,8 @@ type Attest =
   | { mode: "asPaid" }
   | { mode: "lessThanPaid"; bps: bigint }
   | { mode: "moreThanPaid"; units: bigint; base: bigint }
-  | { mode: "oneUnit" };
+  | { mode: "oneUnit" }
+  | { mode: "corrected"; units: bigint };
 
 type Action =
   | { kind: "wait"; seconds: number }
@@ -134,7 +143,9 @@ type Action =
   | { kind: "claim"; who: number; strict: boolean; to: number | "self"; delay: number }
   | { kind: "toggleExclusion"; delay: number }
   | { kind: "toggleSelfExclusion"; who: number; delay: number }
-  | { kind: "donateAndSweep"; units: bigint; base: bigint; delay: number };
+  | { kind: "donateAndSweep"; units: bigint; base: bigint; delay: number }
+  | { kind: "pause"; seconds: number; delay: number }
+  | { kind: "migrate"; oldBilled: bigint; baseline: bigint; delay: number };
 
 const delayArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(1) },
@@ -180,6 +191,7 @@ const attestArb: fc.Arbitrary<Attest> = fc.oneof(
       .map(({ units, base }) => ({ mode: "moreThanPaid" as const, units, base })),
   },
   { weight: 1, arbitrary: fc.constant({ mode: "oneUnit" as const }) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 1n, max: 1_000_000n }).map((units) => ({ mode: "corrected" as const, units })) },
 );
 
 // The first alternative is what fast-check shrinks towards: a one-second wait is the neutral action.
@@ -190,6 +202,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       fc.integer({ min: 1, max: 60 }),
       fc.integer({ min: 1, max: DAY }),
       fc.integer({ min: EPOCH - 60, max: 2 * EPOCH }),
+      fc.integer({ min: 2 * EPOCH, max: 5 * EPOCH }), // a keeper outage: closes missed
     ).map((seconds) => ({ kind: "wait" as const, seconds })),
   },
   {
@@ -253,6 +266,23 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       delay: delayArb,
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("pause" as const),
+      seconds: fc.oneof(fc.integer({ min: 1, max: DAY }), fc.integer({ min: DAY, max: 14 * DAY })),
+      delay: delayArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("migrate" as const),
+      oldBilled: fc.bigInt({ min: 0n, max: 100_000n }),
+      baseline: fc.bigInt({ min: 0n, max: 10n ** 9n }),
+      delay: delayArb,
+    }),
+  },
 );
 
 function describeAction(a: Action): string {
@@ -297,6 +327,13 @@ interface Coverage {
   strandedReturns: number;
   selfExclusions: number;
   sweeps: number;
+  pauses: number;
+  closesRefusedWhilePaused: number;
+  migrations: number;
+  migrationCarries: number;
+  corrections: number;
+  carriedCloses: number;
+  catchUpCloses: number;
   maxGapUnits: bigint;
   maxAccountLossUnits: bigint;
 }
@@ -307,6 +344,8 @@ function emptyCoverage(): Coverage {
     earlyCloseReverts: 0, pausedSteps: 0, carriedIntoPeriod: 0, eligibleExactlyOneShare: 0, claims: 0,
     claimsElsewhere: 0, claimReverts: 0, wholeBalanceTransfers: 0, dustTransfers: 0, transfersToContracts: 0,
     insufficientBalanceReverts: 0, exclusions: 0, inclusions: 0, excludedPoolSteps: 0, strandedReturns: 0, selfExclusions: 0, sweeps: 0,
+    pauses: 0, closesRefusedWhilePaused: 0, migrations: 0, migrationCarries: 0, corrections: 0, carriedCloses: 0,
+    catchUpCloses: 0,
     maxGapUnits: 0n, maxAccountLossUnits: 0n,
   };
 }
@@ -325,6 +364,8 @@ class Harness {
   private vaultAddress!: string;
   private accounts!: string[];
   private errors!: Map<string, string>;
+  /** The two revenue feeds (the launch's 8-decimal one and an 18-decimal one) and their decimals. */
+  private feeds!: { address: string; decimals: number }[];
 
   // per run
   private vault!: VaultModel;
@@ -335,6 +376,8 @@ class Harness {
   private swept = 0n;
   private step = 0;
   private log: string[] = [];
+  /** Which of `feeds` the vault reads in this run. */
+  private feedIndex = 0;
 
   constructor(readonly d: Deployment) {}
 
@@ -350,6 +393,11 @@ class Harness {
     await d.factory.connect(d.admin).setUniswapV2Factory(await uni.factory.getAddress());
     this.pool = await d.token.poolFor(await d.stable.getAddress());
     this.accounts = [...this.holders, this.pool, this.tokenAddress, this.vaultAddress];
+    const other = await new MockV3Aggregator__factory(d.admin).deploy(OTHER_FEED_DECIMALS, 0n);
+    this.feeds = [
+      { address: await d.feed.getAddress(), decimals: FEED_DECIMALS },
+      { address: await other.getAddress(), decimals: OTHER_FEED_DECIMALS },
+    ];
 
     const deployHash: string = await rpc("eth_sendTransaction", [{ from: d.admin.address, data: batchReaderInitCode(), gas: GAS }]);
     const receipt = await rpc("eth_getTransactionReceipt", [deployHash]);
@@ -370,7 +418,8 @@ class Harness {
     }
     for (const f of [
       "escrow", "totalRentPaid", "attestedRevenue", "shortfall", "distributedToHolders", "totalFees", "reserveFunded",
-      "reserve", "protocolFeesOwed", "operatorFeesOwed", "epochEnd", "currentEpoch", "epochStart",
+      "reserve", "protocolFeesOwed", "operatorFeesOwed", "epochEnd", "currentEpoch", "epochStart", "feedHighWater",
+      "carriedRevenue",
     ]) {
       reads.push({ key: f, target: this.vaultAddress, signature: `${f}()` });
     }
@@ -423,9 +472,13 @@ class Harness {
   async run(actions: Action[]): Promise<void> {
     await this.reset();
     this.vault = new VaultModel(
-      { protocolFeeBps: PROTOCOL_FEE_BPS, operatorFeeBps: OPERATOR_FEE_BPS, reserveBps: RESERVE_BPS },
+      {
+        protocolFeeBps: PROTOCOL_FEE_BPS, operatorFeeBps: OPERATOR_FEE_BPS, reserveBps: RESERVE_BPS,
+        maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * this.d.unit, epochLength: BigInt(EPOCH),
+      },
       this.startTime,
     );
+    this.feedIndex = 0;
     // The launch is a little older than the snapshot, but the vault's epochStart is read back on the first check.
     this.stream = new StreamModel(this.startTime);
     for (const a of this.accounts) this.stream.account(a);
@@ -550,11 +603,13 @@ class Harness {
         }
         const closeAt = t(a.delay + 1) > epochEnd + BigInt(a.late) ? t(a.delay + 1) : epochEnd + BigInt(a.late);
         const { answer, cumulative } = this.feedAnswer(a.attest);
-        await this.mustSucceed("attest", d.admin.address, await d.feed.getAddress(),
-          d.feed.interface.encodeFunctionData("updateAnswer", [answer]), closeAt - 1n);
+        await this.report(answer, closeAt - 1n);
+        // Invariant 8: whatever outage came before (missed closes, pauses, corrections, migrations), a close succeeds.
         await this.mustSucceed("closeEpoch", this.stranger, this.vaultAddress, closeData, closeAt);
-        const due = cumulative - this.vault.attestedRevenue + this.vault.shortfall;
+        if (cumulative < this.vault.feedHighWater) this.coverage.corrections += 1;
+        if (closeAt - this.vault.epochStart > 2n * BigInt(EPOCH)) this.coverage.catchUpCloses += 1;
         const release = this.vault.close(cumulative, closeAt);
+        if (this.vault.carriedRevenue > 0n) this.coverage.carriedCloses += 1;
         if (release.toHolders > 0n) {
           if (s.scaledUndistributed + s.scaledPending + s.scaledRemaining > 0n) this.coverage.carriedIntoPeriod += 1;
           s.notify(release.toHolders, BigInt(EPOCH));
@@ -562,9 +617,46 @@ class Harness {
           this.coverage.zeroHolderReleases += 1;
         }
         this.coverage.closes += 1;
-        if (due > release.released) this.coverage.shortfallCloses += 1;
+        if (this.vault.shortfall > 0n) this.coverage.shortfallCloses += 1;
         if (this.vault.escrow > 0n) this.coverage.escrowWaiting += 1;
         if (release.released === 1n) this.coverage.oneUnitReleases += 1;
+        return undefined;
+      }
+
+      case "pause": {
+        // The guardian pauses for a while; a close due meanwhile is refused and moves nothing; then it unpauses.
+        const start = t(a.delay);
+        await this.mustSucceed("pause", d.guardian.address, this.tokenAddress, token.encodeFunctionData("pause"), start);
+        if (start + 1n >= this.vault.epochStart + BigInt(EPOCH)) {
+          const closeData = d.vault.interface.encodeFunctionData("closeEpoch");
+          await this.mustRevert("close while paused", "EnforcedPause", this.stranger, this.vaultAddress, closeData, start + 1n);
+          this.coverage.closesRefusedWhilePaused += 1;
+        }
+        const end = start + 2n + BigInt(a.seconds);
+        await this.mustSucceed("unpause", d.guardian.address, this.tokenAddress, token.encodeFunctionData("unpause"), end);
+        this.coverage.pauses += 1;
+        return undefined;
+      }
+
+      case "migrate": {
+        // The admin proposes the other feed; after the delay the old feed has reported billing since the last close,
+        // the new one its own baseline, and anyone applies the change.
+        const vault = d.vault.interface;
+        const next = 1 - this.feedIndex;
+        const proposeAt = t(a.delay);
+        await this.mustSucceed("proposeRevenueFeed", d.admin.address, this.vaultAddress,
+          vault.encodeFunctionData("proposeRevenueFeed", [this.feeds[next].address, HEARTBEAT]), proposeAt);
+        const readyAt = proposeAt + 3n * BigInt(DAY);
+        const old = this.answerFor(this.feedIndex, this.vault.feedHighWater + a.oldBilled * this.d.unit);
+        await this.report(old.answer, readyAt - 2n);
+        const baseline = this.answerFor(next, a.baseline * this.d.unit);
+        await this.report(baseline.answer, readyAt - 1n, next);
+        await this.mustSucceed("applyRevenueFeedChange", this.stranger, this.vaultAddress,
+          vault.encodeFunctionData("applyRevenueFeedChange"), readyAt);
+        if (old.cumulative > this.vault.feedHighWater) this.coverage.migrationCarries += 1;
+        this.vault.migrate(old.cumulative, baseline.cumulative);
+        this.feedIndex = next;
+        this.coverage.migrations += 1;
         return undefined;
       }
 
@@ -657,27 +749,45 @@ class Harness {
     return 0n;
   }
 
-  /** The feed answer for an attestation mode, and the cumulative revenue the vault will read from it. */
+  /** The current feed's answer for an attestation mode, and the cumulative revenue the vault will read from it. */
   private feedAnswer(attest: Attest): { answer: bigint; cumulative: bigint } {
     const v = this.vault;
-    const unattested = v.totalRentPaid > v.attestedRevenue ? v.totalRentPaid - v.attestedRevenue : 0n;
+    const booked = v.attestedRevenue + v.carriedRevenue;
+    const unattested = v.totalRentPaid > booked ? v.totalRentPaid - booked : 0n;
+    const mark = v.feedHighWater;
     let target: bigint;
     switch (attest.mode) {
-      case "unchanged": target = v.attestedRevenue; break;
-      case "asPaid": target = v.attestedRevenue + unattested; break;
-      case "lessThanPaid": target = v.attestedRevenue + (unattested * attest.bps) / 10_000n; break;
-      case "moreThanPaid": target = v.attestedRevenue + unattested + attest.units * this.d.unit + (attest.base % this.d.unit || 1n); break;
-      case "oneUnit": target = v.attestedRevenue + 1n; break;
+      case "unchanged": target = mark; break;
+      case "asPaid": target = mark + unattested; break;
+      case "lessThanPaid": target = mark + (unattested * attest.bps) / 10_000n; break;
+      case "moreThanPaid": target = mark + unattested + attest.units * this.d.unit + (attest.base % this.d.unit || 1n); break;
+      case "oneUnit": target = mark + 1n; break;
+      case "corrected": {
+        const down = attest.units * this.d.unit;
+        target = mark > down ? mark - down : 0n;
+        break;
+      }
     }
-    const maxNewly = 10_000_000n * this.d.unit; // fixtures' maxRevenuePerEpoch
-    if (target - v.attestedRevenue > maxNewly) target = v.attestedRevenue + maxNewly;
-    let answer = toFeedAnswer(target, this.d.stableDecimals);
-    if (answer === 0n) answer = 1n; // a feed never answers zero
+    return this.answerFor(this.feedIndex, target);
+  }
+
+  /** Feed `index`'s answer closest below `target` stablecoin units, and what the vault scales it back to. */
+  private answerFor(index: number, target: bigint): { answer: bigint; cumulative: bigint } {
+    const feedDecimals = this.feeds[index].decimals;
     const decimals = this.d.stableDecimals;
-    const cumulative = decimals >= FEED_DECIMALS
-      ? answer * 10n ** BigInt(decimals - FEED_DECIMALS)
-      : answer / 10n ** BigInt(FEED_DECIMALS - decimals);
+    const answer = feedDecimals >= decimals
+      ? target * 10n ** BigInt(feedDecimals - decimals)
+      : target / 10n ** BigInt(decimals - feedDecimals);
+    const cumulative = decimals >= feedDecimals
+      ? answer * 10n ** BigInt(decimals - feedDecimals)
+      : answer / 10n ** BigInt(feedDecimals - decimals);
     return { answer, cumulative };
+  }
+
+  /** The current revenue feed reports `answer` in a block at `timestamp`. */
+  private async report(answer: bigint, timestamp: bigint, index = this.feedIndex): Promise<void> {
+    const data = this.d.feed.interface.encodeFunctionData("updateAnswer", [answer]);
+    await this.mustSucceed("attest", this.d.admin.address, this.feeds[index].address, data, timestamp);
   }
 
   // ---------------------------------------------------------------- invariants
@@ -699,7 +809,7 @@ class Harness {
     }
     for (const f of [
       "escrow", "totalRentPaid", "attestedRevenue", "shortfall", "distributedToHolders", "totalFees", "reserveFunded",
-      "reserve", "protocolFeesOwed", "operatorFeesOwed", "currentEpoch", "epochStart",
+      "reserve", "protocolFeesOwed", "operatorFeesOwed", "currentEpoch", "epochStart", "feedHighWater", "carriedRevenue",
     ] as const) {
       check(get(f) === v[f], () => `vault.${f}: chain ${get(f)} model ${v[f]}`);
     }
@@ -827,11 +937,11 @@ describe("reference model", () => {
 describe("properties: 6-decimal stablecoin", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = new Harness(await deployCluster());
+    h = new Harness(await deployCluster({ maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * 10n ** 6n }));
     await h.setup();
   });
 
-  it(`keeps invariants 1, 2, 3, 4 and 6 over ${RUNS} random sequences of ${STEPS} actions`, async () => {
+  it(`keeps invariants 1, 2, 3, 4, 6 and 8 (liveness after outages) over ${RUNS} random sequences of ${STEPS} actions`, async () => {
     const c = await property(() => h, RUNS)();
     if (RUNS >= 100 && STEPS >= 50) {
       // The generators must keep reaching the interesting paths, or the property proves little.
@@ -839,6 +949,8 @@ describe("properties: 6-decimal stablecoin", () => {
         "shortfallCloses", "escrowWaiting", "oneUnitReleases", "pausedSteps", "carriedIntoPeriod", "claimsElsewhere",
         "claimReverts", "wholeBalanceTransfers", "dustTransfers", "transfersToContracts", "exclusions", "inclusions",
         "excludedPoolSteps", "strandedReturns", "selfExclusions", "sweeps", "earlyCloseReverts", "insufficientBalanceReverts",
+        "pauses", "closesRefusedWhilePaused", "migrations", "migrationCarries", "corrections", "carriedCloses",
+        "catchUpCloses",
       ] as const) {
         expect(c[key], key).toBeGreaterThan(0);
       }
@@ -849,11 +961,11 @@ describe("properties: 6-decimal stablecoin", () => {
 describe("properties: 18-decimal stablecoin", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = new Harness(await deployCluster({ stableDecimals: 18 }));
+    h = new Harness(await deployCluster({ stableDecimals: 18, maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * 10n ** 18n }));
     await h.setup();
   });
 
-  it(`keeps invariants 1, 2, 3, 4 and 6 over ${RUNS_18} random sequences of ${STEPS} actions`, async () => {
+  it(`keeps invariants 1, 2, 3, 4, 6 and 8 (liveness after outages) over ${RUNS_18} random sequences of ${STEPS} actions`, async () => {
     await property(() => h, RUNS_18)();
   }, 600_000);
 });

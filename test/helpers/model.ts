@@ -88,6 +88,8 @@ export interface VaultParams {
   protocolFeeBps: bigint;
   operatorFeeBps: bigint;
   reserveBps: bigint;
+  maxRevenuePerEpoch: bigint;
+  epochLength: bigint;
 }
 
 export interface Release {
@@ -104,6 +106,10 @@ export class VaultModel {
   escrow = 0n;
   totalRentPaid = 0n;
   attestedRevenue = 0n;
+  /** The revenue feed's high-water mark: new billing is what it reports above it. */
+  feedHighWater = 0n;
+  /** Reported billing not attested yet (above the time-scaled bound, or left by a replaced feed). */
+  carriedRevenue = 0n;
   shortfall = 0n;
   distributedToHolders = 0n;
   totalFees = 0n;
@@ -120,17 +126,24 @@ export class VaultModel {
     this.totalRentPaid += amount;
   }
 
-  /** Closes the epoch at `now` with the feed attesting `cumulative`; returns the release. */
-  close(cumulative: bigint, now: bigint): Release {
-    if (cumulative < this.attestedRevenue) throw new Error("model: cumulative revenue decreased");
-    const newlyAttested = cumulative - this.attestedRevenue;
+  /**
+   * Closes the epoch at `now` with the feed reporting `reported`: what is above the high-water mark is new, and
+   * at most `maxRevenuePerEpoch` per epoch of time since the last close is attested; the rest is carried.
+   */
+  close(reported: bigint, now: bigint): Release {
+    const fresh = reported > this.feedHighWater ? reported - this.feedHighWater : 0n;
+    if (reported > this.feedHighWater) this.feedHighWater = reported;
+    const reportedDue = this.carriedRevenue + fresh;
+    const bound = (this.params.maxRevenuePerEpoch * (now - this.epochStart)) / this.params.epochLength;
+    const newlyAttested = reportedDue < bound ? reportedDue : bound;
+    this.carriedRevenue = reportedDue - newlyAttested;
     const due = newlyAttested + this.shortfall;
     const released = due < this.escrow ? due : this.escrow;
     const protocolFee = (released * this.params.protocolFeeBps) / BPS;
     const operatorFee = (released * this.params.operatorFeeBps) / BPS;
     const toReserve = (released * this.params.reserveBps) / BPS;
     const toHolders = released - protocolFee - operatorFee - toReserve;
-    this.attestedRevenue = cumulative;
+    this.attestedRevenue += newlyAttested;
     this.shortfall = due - released;
     this.escrow -= released;
     this.protocolFeesOwed += protocolFee;
@@ -142,6 +155,14 @@ export class VaultModel {
     this.currentEpoch += 1n;
     this.epochStart = now;
     return { newlyAttested, released, toHolders, protocolFee, operatorFee, toReserve };
+  }
+
+  /** A revenue feed migration: the old feed's last fresh report above the mark is carried, the new one's is the baseline. */
+  migrate(oldReported: bigint | undefined, baseline: bigint): void {
+    if (oldReported !== undefined && oldReported > this.feedHighWater) {
+      this.carriedRevenue += oldReported - this.feedHighWater;
+    }
+    this.feedHighWater = baseline;
   }
 }
 
