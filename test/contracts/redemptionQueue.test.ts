@@ -115,7 +115,8 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       expect(await d.vault.reserve()).toBe(reserve - assets);
       expect(await d.vault.reservePaidOut()).toBe(assets);
       expect(await d.stable.balanceOf(d.queue.target)).toBe(assets);
-      expect((await d.queue.currentEra()).id).toBe(2n); // the era closed
+      expect((await d.queue.eraOf(1)).finished).toBe(true); // the era closed
+      expect((await d.queue.queueState()).q.headEra).toBe(0n);
       expect((await d.queue.settings()).sharesFilled).toBe(total);
 
       for (const [holder, requested] of [[b, shares[0]], [c, shares[1]]] as const) {
@@ -142,8 +143,9 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       const filled = (reserve * SHARE) / price;
       expect(filled).toBeLessThan(100_000n * SHARE); // short: a partial fill
       await d.queue.settle();
-      const era = await d.queue.currentEra();
-      expect(era.partiallyFilled).toBe(true);
+      const era = await d.queue.eraOf(1);
+      expect(era.settled && !era.finished).toBe(true);
+      expect((await d.queue.queueState()).q.headEra).toBe(1n);
       expect(era.pending).toBe(100_000n * SHARE - filled);
       expect(await d.token.balanceOf(d.queue.target)).toBe(era.pending);
 
@@ -161,7 +163,7 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       await fundReserve(d, 500_000n);
       await d.queue.settle();
       expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
-      expect((await d.queue.currentEra()).id).toBe(2n);
+      expect((await d.queue.eraOf(1)).finished).toBe(true);
       const paidOut = await d.vault.reservePaidOut();
       let claimed = 0n;
       for (const [holder, shares] of requested) {
@@ -180,15 +182,22 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       expect(await d.stable.balanceOf(d.queue.target)).toBe(paidOut - claimed);
     });
 
-    it("joins a later request to the partly filled era without a share of the earlier fill", async () => {
+    it("keeps a later request out of the partly filled era: it waits in a fresh era with no share of the earlier fill", async () => {
       await request(d, a, 100_000n * SHARE);
       await fundReserve(d);
       await d.queue.settle();
       const afterFill = await d.queue.claimable(a.address);
+      const pendingA = await d.queue.pendingRedeemRequest(1, a.address);
       await request(d, c, 10_000n * SHARE);
-      expect(10_000n * SHARE - (await d.queue.pendingRedeemRequest(1, c.address))).toBeLessThanOrEqual(1n);
+      expect(await d.queue.pendingRedeemRequest(1, c.address)).toBe(0n);
+      expect(await d.queue.pendingRedeemRequest(2, c.address)).toBe(10_000n * SHARE);
       expect(await d.queue.claimable(c.address)).toEqual([0n, 0n]);
       expect(await d.queue.claimable(a.address)).toEqual(afterFill);
+      expect(await d.queue.pendingRedeemRequest(1, a.address)).toBe(pendingA);
+      const state = await d.queue.queueState();
+      expect([state.q.headEra, state.q.freshEra, state.freshPending]).toEqual([1n, 2n, 10_000n * SHARE]);
+      // a matured request blocks its controller's next one until it is filled or cancelled
+      await expectRevert(request(d, a, SHARE), d.queue, "RequestInProgress");
     });
 
     it("refuses to settle with named errors, moving nothing", async () => {
@@ -196,6 +205,10 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       await fundReserve(d);
       await expectRevert(d.queue.settle(), d.queue, "NothingToSettle");
       await request(d, c, SHARE);
+      // Requested in the epoch being settled: not matured, nothing to settle yet.
+      await expectRevert(d.queue.settle(), d.queue, "NothingToSettle");
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(false);
+      await fundReserve(d);
       const reserve = await d.vault.reserve();
       await d.token.connect(d.guardian).pause();
       await expectRevert(d.queue.settle(), d.queue, "EnforcedPause");
@@ -204,6 +217,7 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       expect((await d.queue.checkUpkeep("0x"))[0]).toBe(true);
       await increaseTime(NAV_HEARTBEAT + 1);
       await expectRevert(d.queue.settle(), d.queue, "StaleOracleAnswer");
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(false);
       expect(await d.vault.reserve()).toBe(reserve);
       expect(await d.token.balanceOf(d.queue.target)).toBe(SHARE);
       await d.nav.update();
@@ -235,9 +249,16 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       expect((await d.token.balanceOf(b.address)) - balanceBefore).toBe(pendingB);
       expect((await d.queue.claimable(b.address))[0]).toBe(filledB);
       await expectRevert(d.queue.connect(b).cancelRedeemRequest(1, b.address), d.queue, "NothingPending");
-      // The last request out takes whatever rounding left in the era, so escrow keeps no orphan shares.
+      // The last request out takes exactly its own pending shares; what the floors left (under a share unit per
+      // request) stays in escrow, owned by nobody.
+      const pendingC = await d.queue.pendingRedeemRequest(1, c.address);
+      const balanceC = await d.token.balanceOf(c.address);
       await d.queue.connect(c).cancelRedeemRequest(1, c.address);
-      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+      expect((await d.token.balanceOf(c.address)) - balanceC).toBe(pendingC);
+      const escrow = await d.token.balanceOf(d.queue.target);
+      expect(escrow).toBeLessThanOrEqual(2n);
+      expect((await d.queue.queueState()).q.strandedShares).toBe(escrow);
+      expect((await d.queue.queueState()).q.headEra).toBe(0n);
     });
 
     it("refuses to cancel after fulfilment and to redeem more than is claimable; redeeming all leaves no dust", async () => {
