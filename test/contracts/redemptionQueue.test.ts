@@ -1,9 +1,10 @@
 import { describe, it, expect, beforeAll, beforeEach } from "vitest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
-  closeEpochAt, deployCluster, increaseTime, snapshot, ethers, DAY, NAV_HEARTBEAT, REDEMPTION_FEE_BPS, SHARE,
-  type Deployment,
+  attest, closeEpochAt, deployCluster, increaseTime, latestTimestamp, setNextTimestamp, snapshot, ethers, DAY,
+  NAV_HEARTBEAT, REDEMPTION_FEE_BPS, SHARE, type Deployment,
 } from "../helpers/fixtures";
+import { MockV3Aggregator__factory } from "../../sdk/src/types";
 import { expectRevert } from "../helpers/assertions";
 
 const RENT = 100_000n; // whole stablecoins per funded epoch
@@ -311,5 +312,184 @@ describe("RedemptionQueue with the allowlist", () => {
     await expectRevert(request(d, a, SHARE), d.token, "TransferNotAllowed");
     // Cancelled shares return only to someone who may hold them.
     await expectRevert(d.queue.connect(b).cancelRedeemRequest(1, b.address), d.token, "TransferNotAllowed");
+  });
+});
+
+/** Closes the vault epoch, publishes NAV and settles at fixed timestamps from `t`, so a rehearsal is exact. */
+async function closeAndSettleAt(d: Deployment, t: bigint): Promise<void> {
+  await setNextTimestamp(t);
+  await attest(d, await d.vault.totalRentPaid());
+  await setNextTimestamp(t + 1n);
+  await d.vault.closeEpoch();
+  await setNextTimestamp(t + 2n);
+  await d.nav.update();
+  await setNextTimestamp(t + 3n);
+  await d.queue.settle();
+}
+
+describe("RedemptionQueue that no one can jam or game", () => {
+  const BIG = 10n ** 9n * SHARE;
+  let d: Deployment;
+  let reset: () => Promise<void>;
+  let holders: HardhatEthersSigner[];
+
+  beforeAll(async () => {
+    d = await deployCluster({ initialShares: 3n * BIG, reserveBps: RESERVE_BPS, maxRevenuePerEpoch: 10n ** 30n });
+    holders = d.holders.slice(0, 10);
+    for (const h of holders.slice(1)) await d.token.connect(holders[0]).transfer(h.address, 100_000_000n * SHARE);
+    await d.stable.mint(d.renter.address, 10n ** 12n * d.unit);
+    reset = await snapshot();
+  });
+  beforeEach(async () => reset());
+
+  it("serves requests of every size after an attacker leaves 1 wei pending, over repeated attacks", async () => {
+    const [whale, attacker, victim] = holders;
+    const sizes = [1n, 10n ** 6n, 10n ** 13n, SHARE, 1_000_000n * SHARE, BIG];
+    for (let round = 0; round < 3; round++) {
+      await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id(`rent ${round}`));
+      const t = (await d.vault.epochEnd()) + 100n;
+      const pendingBefore = await d.token.balanceOf(d.queue.target);
+      const victimShares = 1_000n * SHARE + BigInt(round);
+      // Fresh controllers each round: a controller holds one request at a time.
+      const [victimController, attackerController] = [ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address];
+      const requestFor = (who: HardhatEthersSigner, controller: string, shares: bigint) =>
+        d.queue.connect(who).requestRedeem(shares, controller, who.address);
+      // Rehearsal: how many shares will this settlement fill when far more is pending?
+      const rehearsal = await snapshot();
+      await requestFor(victim, victimController, victimShares);
+      await requestFor(attacker, attackerController, 90_000_000n * SHARE);
+      const supply = await d.token.totalSupply();
+      await closeAndSettleAt(d, t);
+      const fill = supply - (await d.token.totalSupply());
+      await rehearsal();
+      // The attack: size the request so the settlement's partial fill leaves exactly 1 wei pending.
+      await requestFor(victim, victimController, victimShares);
+      await requestFor(attacker, attackerController, fill + 1n - pendingBefore - victimShares);
+      await closeAndSettleAt(d, t);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(1n);
+
+      for (const [i, size] of sizes.entries()) {
+        const who = i === sizes.length - 1 ? whale : holders[3 + i];
+        const requestId = await d.queue.connect(who).requestRedeem.staticCall(size, who.address, who.address);
+        await request(d, who, size);
+        expect(await d.queue.pendingRedeemRequest(requestId, who.address)).toBe(size);
+        await d.queue.connect(who).cancelRedeemRequest(requestId, who.address);
+      }
+    }
+    // Every request still gets filled: a large settlement fills the dust head and then everything matured.
+    const [, , , probe] = holders;
+    const probeId = await d.queue.connect(probe).requestRedeem.staticCall(BIG / 10n, probe.address, probe.address);
+    await request(d, probe, BIG / 10n);
+    await d.vault.connect(d.renter).payRent(10n ** 9n * d.unit, ethers.id("big rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    await d.queue.settle();
+    expect(await d.queue.pendingRedeemRequest(probeId, probe.address)).toBe(0n);
+    expect((await d.queue.claimable(probe.address))[0]).toBe(BIG / 10n);
+  });
+
+  it("does not let a request made in the settlement's epoch dilute requests that waited", async () => {
+    const [whale, waiting] = holders;
+    await request(d, waiting, 200_000n * SHARE);
+    await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id("rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    const alone = await snapshot();
+    await d.queue.settle();
+    const fillAlone = await d.queue.claimable(waiting.address);
+    expect(fillAlone[0]).toBeGreaterThan(0n);
+    expect(fillAlone[0]).toBeLessThan(200_000n * SHARE); // the reserve is short: a partial fill
+    await alone();
+
+    // A big request in the epoch being settled, just before the settlement, gets nothing of it.
+    const bigShares = 500_000_000n * SHARE;
+    const bigId = await d.queue.connect(whale).requestRedeem.staticCall(bigShares, whale.address, whale.address);
+    await request(d, whale, bigShares);
+    await d.queue.settle();
+    expect(await d.queue.claimable(waiting.address)).toEqual(fillAlone);
+    expect(await d.queue.claimable(whale.address)).toEqual([0n, 0n]);
+    expect(await d.queue.pendingRedeemRequest(bigId, whale.address)).toBe(bigShares);
+
+    // Next epoch it has matured and participates, behind the waiting request's remainder.
+    await d.vault.connect(d.renter).payRent(10n * RENT * d.unit, ethers.id("rent 2"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    await d.queue.settle();
+    expect((await d.queue.claimable(whale.address))[0]).toBeGreaterThan(0n);
+  });
+
+  it("keeps every controller's views, and a redeem of them, unchanged by other users' requests and cancels", async () => {
+    const requesters = holders.slice(1, 9);
+    const requestIds: bigint[] = [];
+    for (const [i, who] of requesters.entries()) {
+      const shares = 7_777n * SHARE + 1_234_567_891n * BigInt(i * i + 1);
+      requestIds.push(await d.queue.connect(who).requestRedeem.staticCall(shares, who.address, who.address));
+      await request(d, who, shares);
+    }
+    await d.vault.connect(d.renter).payRent(3_000n * d.unit, ethers.id("small rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    await d.queue.settle();
+    const [watched, ...others] = requesters;
+    const views = async () => [
+      await d.queue.claimable(watched.address),
+      await d.queue.claimableRedeemRequest(0, watched.address),
+      await d.queue.claimableRedeemRequest(requestIds[0], watched.address),
+      await d.queue.pendingRedeemRequest(requestIds[0], watched.address),
+    ];
+    const before = await views();
+    expect(before[1]).toBeGreaterThan(0n);
+    for (const [i, who] of others.entries()) {
+      if (i % 2 === 0) {
+        // Exactly the shares the views credit it with go back, nothing more.
+        const pending = await d.queue.pendingRedeemRequest(requestIds[i + 1], who.address);
+        const balance = await d.token.balanceOf(who.address);
+        await d.queue.connect(who).cancelRedeemRequest(requestIds[i + 1], who.address);
+        expect((await d.token.balanceOf(who.address)) - balance).toBe(pending);
+      } else {
+        await request(d, holders[0], 3_333n * SHARE + BigInt(i));
+      }
+      expect(await views()).toEqual(before);
+    }
+    const [shares, assets] = before[0] as [bigint, bigint];
+    const paid = await d.stable.balanceOf(watched.address);
+    await d.queue.connect(watched).redeem(before[1] as bigint, watched.address, watched.address);
+    expect((await d.stable.balanceOf(watched.address)) - paid).toBe(assets);
+    expect(shares).toBe(before[1]);
+  });
+
+  it("answers checkUpkeep true exactly when settle would succeed", async () => {
+    const [, requester] = holders;
+    const upkeep = async () => (await d.queue.checkUpkeep("0x"))[0];
+    const settles = async () => d.queue.settle.staticCall().then(() => true, () => false);
+    await request(d, requester, 1_000n * SHARE);
+    await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id("rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    expect([await upkeep(), await settles()]).toEqual([true, true]);
+
+    // Stale NAV.
+    const fresh = await snapshot();
+    await increaseTime(NAV_HEARTBEAT + 1);
+    expect([await upkeep(), await settles()]).toEqual([false, false]);
+    await fresh();
+
+    // The L2 sequencer is down.
+    const sequencer = await new MockV3Aggregator__factory(d.admin).deploy(0, 1n); // 1: down
+    await d.factory.connect(d.admin).setSequencerUptimeFeed(await sequencer.getAddress(), 3600);
+    expect([await upkeep(), await settles()]).toEqual([false, false]);
+    await fresh();
+
+    // previewSettle is what settle does.
+    const [sharesFilled, assets] = await d.queue.previewSettle();
+    expect(sharesFilled).toBe(1_000n * SHARE);
+    const supply = await d.token.totalSupply();
+    await d.queue.settle();
+    expect(supply - (await d.token.totalSupply())).toBe(sharesFilled);
+    expect(await d.stable.balanceOf(d.queue.target)).toBe(assets);
+    // Only a request of the epoch being settled is pending: nothing has matured.
+    await request(d, requester, SHARE);
+    await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id("rent 2"));
+    expect([await upkeep(), await settles()]).toEqual([false, false]);
   });
 });
