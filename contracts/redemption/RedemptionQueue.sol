@@ -229,15 +229,20 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         if (shares == 0) revert ZeroAmount();
         if (controller == address(0)) revert ZeroAddress();
         if (owner != msg.sender && !isOperator[owner][msg.sender]) revert Unauthorized(msg.sender);
-        requestId = _roll().freshEra;
-        Position memory p = _loadPosition(controller);
-        if (p.units != 0 && p.era != requestId) {
+        // The common case reads two words: no roll can be due before the cached epoch end.
+        uint256 queueWord = _queueWord;
+        requestId = block.timestamp < _epochEndsAtOf(queueWord) ? _freshEraOf(queueWord) : _roll().freshEra;
+        uint256 positionWord = _positionWords[controller];
+        uint256 held = _unitsOf(positionWord);
+        if (held != 0 && _eraOf(positionWord) != requestId) {
+            Position memory p = _unpackPosition(positionWord);
             _syncToClaimable(controller, p);
             if (p.units != 0) revert RequestInProgress(p.era, controller);
+            held = 0;
         }
         // The fresh era is untouched: a unit is a share and no checkpoint exists, so the position is just its size.
         // (An oversized `shares` cannot wrap: the cast reverts, and moving it into escrow would revert too.)
-        uint96 units = (uint256(p.units) + shares).toUint96();
+        uint96 units = (held + shares).toUint96();
         _storePosition(controller, Position({era: uint32(requestId), units: units, pendingAtSync: units, hasPaid: false}));
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
         _shareToken().moveToEscrow(owner, shares);
@@ -697,6 +702,14 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         );
     }
 
+    function _freshEraOf(uint256 queueWord) private pure returns (uint256) {
+        return uint32(queueWord);
+    }
+
+    function _epochEndsAtOf(uint256 queueWord) private pure returns (uint256) {
+        return uint40(queueWord >> 64);
+    }
+
     function _storeQueue(Queue memory q) private {
         _queueWord = uint256(q.freshEra) | (uint256(q.freshEpoch) << 32) | (uint256(q.epochEndsAt) << 64)
             | (uint256(q.maturedEra) << 104) | (uint256(q.headEra) << 136) | (uint256(q.strandedShares) << 168);
@@ -720,7 +733,15 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     function _unpackPosition(uint256 word) private pure returns (Position memory) {
-        return Position(uint32(word), uint96(word >> 32), uint96(word >> 128), word >> 224 != 0);
+        return Position(_eraOf(word), _unitsOf(word), uint96(word >> 128), word >> 224 != 0);
+    }
+
+    function _eraOf(uint256 positionWord) private pure returns (uint32) {
+        return uint32(positionWord);
+    }
+
+    function _unitsOf(uint256 positionWord) private pure returns (uint96) {
+        return uint96(positionWord >> 32);
     }
 
     function _packPosition(Position memory p) private pure returns (uint256) {

@@ -458,6 +458,45 @@ describe("RedemptionQueue that no one can jam or game", () => {
     expect(shares).toBe(before[1]);
   });
 
+  it("merges a maturing era into the untouched matured era exactly, and fills it behind the head", async () => {
+    const [whale, first, second, third] = holders;
+    const fund = async (rent: bigint, ref: string) => {
+      await d.vault.connect(d.renter).payRent(rent * d.unit, ethers.id(ref));
+      await closeEpochAt(d, await d.vault.totalRentPaid());
+      await d.nav.update();
+    };
+    await request(d, whale, 500_000n * SHARE); // era 1
+    await fund(RENT, "rent 1");
+    await request(d, first, 3_000n * SHARE); // era 2, made in the epoch settled next
+    await d.queue.settle(); // era 1 partly filled (the head); era 2 not matured
+    await fund(RENT, "rent 2"); // era 2 matures behind the head
+    await request(d, second, 5_000n * SHARE + 1n); // era 3
+    await d.queue.settle(); // the head is still short: era 2 stays untouched
+    expect((await d.queue.eraOf(1)).finished).toBe(false);
+    await fund(RENT, "rent 3");
+    await request(d, third, SHARE); // rolls: era 3 merges into era 2; the new request joins era 4
+    const merged = await d.queue.eraOf(3);
+    expect(merged.aliasOf).toBe(2n);
+    expect((await d.queue.eraOf(2)).units).toBe(8_000n * SHARE + 1n);
+    expect(await d.queue.pendingRedeemRequest(3, second.address)).toBe(5_000n * SHARE + 1n);
+    const state = await d.queue.queueState();
+    expect([state.q.headEra, state.q.maturedEra, state.q.freshEra, state.freshPending]).toEqual([1n, 2n, 4n, SHARE]);
+
+    await d.queue.settle();
+    expect(await d.queue.claimable(third.address)).toEqual([0n, 0n]); // requested in this settlement's epoch
+    // A large reserve fills the head, then the merged era, both requests by the same fraction.
+    await fund(20n * RENT, "rent 4");
+    await d.queue.settle();
+    expect((await d.queue.eraOf(1)).finished).toBe(true);
+    const [filledFirst] = await d.queue.claimable(first.address);
+    const [filledSecond] = await d.queue.claimable(second.address);
+    expect(filledFirst).toBeGreaterThan(0n);
+    const remaining = (await d.queue.eraOf(2)).remainingPerUnit;
+    const scale = 2n ** 96n;
+    expect(filledFirst).toBe(3_000n * SHARE - (3_000n * SHARE * remaining) / scale);
+    expect(filledSecond).toBe(5_000n * SHARE + 1n - ((5_000n * SHARE + 1n) * remaining) / scale);
+  });
+
   it("answers checkUpkeep true exactly when settle would succeed", async () => {
     const [, requester] = holders;
     const upkeep = async () => (await d.queue.checkUpkeep("0x"))[0];
