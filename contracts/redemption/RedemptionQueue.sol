@@ -37,8 +37,9 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///        (`assetsPerUnit`, Synthetix-style). Cancels remove exactly the canceller's pending shares and leave
 ///        both per-unit figures alone, so every view of a controller is unchanged by other users' actions.
 ///      - Rounding is floored against the requester. An era's escrow may exceed the sum of its requests' pending
-///        shares by less than one share unit per request in it (the floors); a full fill burns that dust with the
-///        era, and an era emptied by cancels leaves it in escrow for good (`strandedShares`), owned by nobody.
+///        shares by less than one share unit per request it ever held, plus one (the per-request floors and the
+///        factor's): a full fill burns that dust with the era, an era emptied by cancels leaves it in escrow for
+///        good (`strandedShares`), owned by nobody. A cancel moves exactly the pending shares the views credit.
 ///      - A controller holds one request at a time: more shares join it while it is in the fresh era; once it
 ///        matured, a new request waits until it is filled or cancelled (`RequestInProgress`), or uses another
 ///        controller. The requestId of ERC-7540 is the era the request joined.

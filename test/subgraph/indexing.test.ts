@@ -63,14 +63,14 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
   let d: Deployment;
   let failed: Awaited<ReturnType<typeof launchRaise>>;
   let alice: HardhatEthersSigner, bob: HardhatEthersSigner, carol: HardhatEthersSigner, dave: HardhatEthersSigner;
-  let erin: HardhatEthersSigner;
+  let erin: HardhatEthersSigner, frank: HardhatEthersSigner;
   /** Where each holder's yield claims go: their stablecoin balance is what the subgraph must call claimed. */
   const claimTo = new Map<string, string>();
 
   beforeAll(async () => {
     node = await startRpcNode();
     d = await deployCluster({ raise: RAISE, reserveBps: 2_000n });
-    [alice, bob, carol, dave, erin] = d.holders;
+    [alice, bob, carol, dave, erin, frank] = d.holders;
     for (const h of [alice, bob, carol, dave]) claimTo.set(h.address, Wallet.createRandom().address);
     failed = await launchRaise(d, 100_000n);
     buildDir = dirname(buildSubgraph(
@@ -157,6 +157,19 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
       { number: "3", pending: "0", matured: true, mergedInto: { number: "2" } },
     ]);
 
+    // Erin takes her shares back from the matured era, and alice's fresh request of this epoch is cancelled too.
+    await d.queue.connect(erin).cancelRedeemRequest(3n, erin.address);
+    await d.token.connect(alice).transfer(frank.address, 500n * SHARE);
+    const frankId = (await d.queue.queueState()).q.freshEra;
+    await d.queue.connect(frank).requestRedeem(500n * SHARE, frank.address, frank.address);
+    await d.queue.connect(frank).cancelRedeemRequest(frankId, frank.address);
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    await expectRequestsMatch(3n, [erin]);
+    await expectRequestsMatch(frankId, [frank]);
+    const afterCancels = await query(runner.url!, `{ redemptionEra(id: "${d.clusterId}-2") { pending units } }`);
+    expect(afterCancels.redemptionEra).toEqual({ pending: (await d.queue.eraOf(2)).pending.toString(), units: (await d.queue.eraOf(2)).units.toString() });
+
     await settleUntilFirstEraFills(d, billed);
     const [carolClaimable] = await d.queue.claimable(carol.address);
     await d.queue.connect(carol).redeem(carolClaimable / 3n, carol.address, carol.address);
@@ -208,7 +221,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     expect(BigInt(data.protocol.totalRentPaid)).toBe(await v.totalRentPaid());
     expect(data.protocol.clusterCount).toBe(2);
 
-    const everyone = [alice, bob, carol, dave, erin].map((h) => h.address.toLowerCase()).concat([String(d.queue.target).toLowerCase()]);
+    const everyone = [alice, bob, carol, dave, erin, frank].map((h) => h.address.toLowerCase()).concat([String(d.queue.target).toLowerCase()]);
     expect(c.holders).toBe(await holdersOnChain(d.token, everyone));
     for (const p of c.positions) {
       const account = p.account.id;
@@ -221,6 +234,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     await expectRequestsMatch(1n, [carol, bob, dave]);
     await expectRequestsMatch(2n, [alice]);
     await expectRequestsMatch(3n, [erin]);
+    await expectRequestsMatch(frankId, [frank]);
     const requests = await query(runner.url!, `{ redemptionRequests(orderBy: createdAt) { controller { id } status sharesCancelled sharesClaimed } }`);
     expect(requests.redemptionRequests.slice(0, 3).map((r: { status: string }) => r.status)).toEqual(["Claimable", "Cancelled", "Claimable"]);
 
