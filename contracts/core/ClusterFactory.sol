@@ -182,7 +182,7 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
             })
         );
         c.navOracle.initialize(params.nav, address(c.offering));
-        c.redemptionQueue.initialize(params.redemptionFeeBps, params.nav.navHeartbeat);
+        c.redemptionQueue.initialize(params.redemptionFeeBps);
         c.offering.initialize();
         c.token.initialize(
             params.name,

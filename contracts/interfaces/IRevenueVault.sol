@@ -14,6 +14,9 @@ interface IRevenueVault {
     /// @notice Number of the epoch now running (the first is 1).
     function currentEpoch() external view returns (uint32);
 
+    /// @notice When the current epoch may be closed (start plus the fixed epoch length); not before.
+    function epochEnd() external view returns (uint256);
+
     /// @notice Stablecoin held for redemptions now.
     function reserve() external view returns (uint256);
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ITransferPolicy} from "./ITransferPolicy.sol";
 
 /// @title IShareToken
 /// @notice The cluster share: an ERC-20 that is also the ledger of the rent streamed to its holders. What the
@@ -39,4 +40,7 @@ interface IShareToken is IERC20 {
 
     /// @notice Lets shares move freely (offering only, on success).
     function unlock() external;
+
+    /// @notice The transfer policy consulted on market transfers and mints, or address(0) when none is set.
+    function transferPolicy() external view returns (ITransferPolicy);
 }

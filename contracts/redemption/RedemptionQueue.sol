@@ -8,49 +8,76 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {AutomationCompatibleInterface} from
     "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
 import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
-import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
-import {OracleLib} from "../libraries/OracleLib.sol";
+import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
+import {NavOracle} from "../oracles/NavOracle.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
 
 /// @title RedemptionQueue
 /// @notice Asynchronous redemption at NAV, ERC-7540 style: `requestRedeem` escrows shares (they stop earning; what
-///         they earned before stays with the requester), each vault epoch `settle` prices the pending shares at NAV
-///         minus the redemption fee and fills them from the reserve, `redeem` pays the filled ones. When the reserve
-///         is short every pending request is filled by the same fraction and the rest stays pending. Pending shares
-///         can be taken back with `cancelRedeemRequest` (ERC-7887 spirit).
-/// @dev O(1) in the number of requests. Requests join the current *era*, a pool of pending shares in which every
-///      request owns `units`: its pending shares are `units * pending / totalUnits`, so a partial fill that burns
-///      a fraction of the pool fills every request by that same fraction at once, and the stablecoin it pays is
-///      spread per unit with an accumulator (`assetsPerUnit`, Synthetix-style). A full fill closes the era; the
-///      next request opens a new one. The requestId of ERC-7540 is the era: requests a controller makes in the
-///      same era are aggregated (they are filled identically), claimable shares are aggregated per controller.
-///      Rounding: units, pending shares and assets are all floored against the requester; the shares a rounding
-///      leaves in an era go to the last request out, so escrow never keeps shares nobody owns. Stablecoin dust is
-///      below one unit per claim and stays in the queue.
+///         they earned before stays with the requester), each vault epoch `settle` prices the matured pending shares
+///         at NAV minus the redemption fee and fills them from the reserve, `redeem` pays the filled ones. When the
+///         reserve is short every request of an era is filled by the same fraction and the rest stays pending.
+///         Pending shares can be taken back with `cancelRedeemRequest` (ERC-7887 spirit).
+/// @dev O(1) in the number of requests, at most two eras filled per settlement. Rules:
+///      - Maturity: a request made while the vault is in epoch `e` joins the *fresh* era of `e` and can only be
+///        filled by a settlement that runs in a later epoch, so nothing requested in (or just before) the
+///        settlement's own epoch takes reserve from requests that waited.
+///      - Eras: the *head* era is being filled (possibly partly), a *matured* era waits behind it untouched, the
+///        *fresh* era collects the current epoch's requests. When the fresh era matures it becomes the matured era,
+///        or merges into it (both are untouched, one unit per share, so the merge is exact; the fresh era's id then
+///        aliases the matured one). New requests never join an era a settlement touched, so a partial fill can
+///        never inflate the price of units later requests pay (no jam by a dust remainder).
+///      - Pending shares of a request are `units * remainingPerUnit / REMAINING_SCALE`; `remainingPerUnit` only
+///        changes (downwards) at settlements, and stablecoin is spread per unit with an accumulator
+///        (`assetsPerUnit`, Synthetix-style). Cancels remove exactly the canceller's pending shares and leave
+///        both per-unit figures alone, so every view of a controller is unchanged by other users' actions.
+///      - Rounding is floored against the requester. An era's escrow may exceed the sum of its requests' pending
+///        shares by less than one share unit per request it ever held, plus one (the per-request floors and the
+///        factor's): a full fill burns that dust with the era, an era emptied by cancels leaves it in escrow for
+///        good (`strandedShares`), owned by nobody. A cancel moves exactly the pending shares the views credit.
+///      - A controller holds one request at a time: more shares join it while it is in the fresh era; once it
+///        matured, a new request waits until it is filled or cancelled (`RequestInProgress`), or uses another
+///        controller. The requestId of ERC-7540 is the era the request joined.
 ///      EIP-1167 clone; immutable args `abi.encode(stablecoin, shareToken, factory, clusterId, vault, navOracle)`.
 contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationCompatibleInterface {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    /// @notice The era new requests join. While no settlement has filled part of it, every request owns one unit
-    ///         per share and its pending shares are the escrow's balance, so requests need not write it; the first
-    ///         partial fill makes `units` and `pending` explicit.
-    struct Era {
-        uint32 id;
-        uint120 units;
-        uint96 pending; // shares in escrow for this era
-        bool partiallyFilled; // units and pending are stored; assetsPerUnit may be non-zero
+    /// @notice Which eras are open, and the epoch clock that decides when the fresh one matures.
+    struct Queue {
+        uint32 freshEra; // the era new requests join
+        uint32 freshEpoch; // the vault epoch the fresh era's requests were made in
+        uint40 epochEndsAt; // the vault cannot close `freshEpoch` before this time, so no roll is due before it
+        uint32 maturedEra; // untouched, waiting behind the head; 0 if none
+        uint32 headEra; // being filled, possibly partly; 0 if none
+        uint88 strandedShares; // dust of eras emptied by cancels, owned by nobody
     }
 
-    /// @notice One controller's request in its era, as of its last sync.
+    /// @notice Escrowed totals of a matured or head era (the fresh era's are the escrow's remainder).
+    struct EraShares {
+        uint96 units;
+        uint96 pending;
+    }
+
+    /// @notice An era as views report it.
+    struct EraView {
+        uint256 units;
+        uint256 pending; // shares in escrow for it
+        uint256 remainingPerUnit; // pending shares per unit, times REMAINING_SCALE
+        uint256 assetsPerUnit; // stablecoin paid per unit, times ASSETS_PER_UNIT_SCALE
+        uint256 aliasOf; // the matured era it merged into, or 0
+        bool settled; // a settlement filled part of it
+        bool finished; // filled completely
+    }
+
+    /// @notice One controller's request, as of its last sync.
     struct Position {
-        uint32 era;
-        uint120 units;
+        uint32 era; // the requestId
+        uint96 units;
         uint96 pendingAtSync;
         bool hasPaid; // _paidPerUnit holds a checkpoint
     }
@@ -74,20 +101,26 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     /// @notice Upper bound on the redemption fee, which stays in the reserve for the remaining holders.
     uint16 public constant MAX_REDEMPTION_FEE_BPS = 1_000;
     uint256 private constant ASSETS_PER_UNIT_SCALE = 1e36;
+    /// @dev Above any era's units (shares fit in 96 bits), so a non-empty era keeps `remainingPerUnit >= 1`.
+    uint256 private constant REMAINING_SCALE = 1 << 96;
     uint256 private constant FINISHED = 1 << 255;
     uint256 private constant SETTLED = 1 << 254;
-    uint256 private constant PER_UNIT_MASK = SETTLED - 1;
+    uint256 private constant ALIAS_SHIFT = 216;
+    uint256 private constant PER_UNIT_MASK = (1 << ALIAS_SHIFT) - 1;
 
-    /// @dev Era, Position and Claimable are stored packed by hand (see the `_load`/`_store` helpers) so each is
-    ///      one SSTORE: requests and claims are measured against plain ERC-20 transfers.
-    uint256 private _eraWord;
+    /// @dev Queue, EraShares, Position and Claimable are stored packed by hand (see the pack/unpack helpers) so
+    ///      each is one SSTORE: requests and claims are measured against plain ERC-20 transfers.
+    uint256 private _queueWord;
     Settings private _settings;
-    OracleLib.Feed private _nav;
     /// @notice All stablecoin ever taken from the reserve to pay filled shares.
     uint256 public assetsFilled;
-    /// @dev Per era: stablecoin per unit paid so far (times ASSETS_PER_UNIT_SCALE), flagged SETTLED once any
-    ///      settlement touched it and FINISHED once filled completely. A position syncs from this word alone.
+    /// @dev Per era: stablecoin per unit paid so far (times ASSETS_PER_UNIT_SCALE), the era it merged into, and
+    ///      flags SETTLED (a settlement touched it) and FINISHED (filled completely). A position in an untouched or
+    ///      finished era syncs from this word alone.
     mapping(uint256 era => uint256) private _settlementOf;
+    /// @dev Per touched, unfinished era: its pending shares per unit, times REMAINING_SCALE.
+    mapping(uint256 era => uint256) private _remainingPerUnit;
+    mapping(uint256 era => uint256) private _eraSharesWords;
     mapping(address controller => uint256) private _positionWords;
     mapping(address controller => uint256) private _paidPerUnit;
     mapping(address controller => uint256) private _claimableWords;
@@ -100,9 +133,13 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     );
     /// @notice The pending `shares` of `controller`'s request `requestId` went back to the controller.
     event CancelRedeemRequest(address indexed controller, uint256 indexed requestId, address sender, uint256 shares);
+    /// @notice The fresh era `requestId` matured with `shares` (its epoch closed); `era` is the era its requests
+    ///         now belong to: itself, or the matured era it merged into.
+    event RedeemEraMatured(uint256 indexed requestId, uint256 indexed era, uint256 shares);
     /// @notice Settlement `settlementId` filled `sharesFilled` of era `requestId`'s pending shares at `pricePerShare`
     ///         (NAV minus fee, stablecoin units per whole share) for `assets`; `sharesPending` remain. Every request
-    ///         in the era was filled by the same fraction; `fullyFilled` closes the era.
+    ///         in the era was filled by the same fraction: its pending shares are now `units * remainingPerUnit /
+    ///         2^96` and it was paid `units * assetsPerUnit / 1e36` in all; `fullyFilled` closes the era.
     event RedeemSettled(
         uint256 indexed settlementId,
         uint256 indexed requestId,
@@ -111,8 +148,12 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         uint256 sharesFilled,
         uint256 assets,
         uint256 sharesPending,
-        bool fullyFilled
+        bool fullyFilled,
+        uint256 remainingPerUnit,
+        uint256 assetsPerUnit
     );
+    /// @notice The stablecoin charged a transfer fee: `to` received `received` of the `sent` reserve.
+    event TransferFeeCharged(address indexed to, uint256 sent, uint256 received);
     /// @notice ERC-4626/7540: `sender` redeemed `shares` of `owner` (the controller) for `assets`, paid to `receiver`.
     event Withdraw(
         address indexed sender, address indexed receiver, address indexed owner, uint256 assets, uint256 shares
@@ -128,13 +169,13 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     error Unauthorized(address caller);
     /// @notice `controller` has no pending shares in request `requestId` (filled, cancelled, or never made).
     error NothingPending(uint256 requestId, address controller);
+    /// @notice `controller`'s request `requestId` has matured and is not filled yet: one request at a time.
+    error RequestInProgress(uint256 requestId, address controller);
     /// @notice Only `claimable` shares are claimable.
     error ExceedsClaimable(uint256 shares, uint256 claimable);
-    /// @notice So few shares that they would own no unit of the era.
-    error AmountTooSmall(uint256 shares);
     /// @notice One settlement per vault epoch: epoch `lastSettled` was settled and the vault is still in `current`.
     error SettlementNotDue(uint256 lastSettled, uint256 current);
-    /// @notice No shares are pending.
+    /// @notice No matured shares are pending.
     error NothingToSettle();
     /// @notice The reserve cannot pay even one share unit at this price.
     error ReserveTooSmall(uint256 reserve, uint256 pricePerShare);
@@ -142,6 +183,11 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     error ZeroRedemptionPrice(uint256 navPerShare);
     /// @notice The guardian paused the cluster.
     error EnforcedPause();
+    /// @notice The revenue feed cannot be read, so the attested rent in escrow (part of NAV) is unknown.
+    error PendingReleaseUnknown();
+    /// @notice The transfer policy would not let the owner give shares to `controller`, who would get them back on
+    ///         a cancel.
+    error ControllerNotAllowed(address controller);
     /// @notice A launch parameter is outside its allowed range.
     error InvalidParameter(string name);
 
@@ -149,90 +195,98 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         _disableInitializers();
     }
 
-    /// @notice Wires a fresh clone. Called once by the factory, after the NAV oracle is initialised.
+    /// @notice Wires a fresh clone. Called once by the factory.
     /// @param redemptionFeeBps Kept from every redemption for the remaining holders.
-    /// @param navHeartbeat How old a NAV round settlement accepts.
-    function initialize(uint16 redemptionFeeBps, uint32 navHeartbeat) external initializer {
+    function initialize(uint16 redemptionFeeBps) external initializer {
         if (redemptionFeeBps > MAX_REDEMPTION_FEE_BPS) revert InvalidParameter("redemptionFeeBps");
-        _nav = OracleLib.register(AggregatorV3Interface(CloneArgs.addressAt(5)), navHeartbeat);
+        IRevenueVault vault = _vault();
+        uint32 epoch = vault.currentEpoch();
         _settings = Settings({
-            lastSettledEpoch: _vault().currentEpoch(),
+            lastSettledEpoch: epoch,
             settlements: 0,
             redemptionFeeBps: redemptionFeeBps,
             stablecoinDecimals: IERC20Metadata(asset()).decimals(),
             sharesFilled: 0
         });
-        _storeEra(Era({id: 1, units: 0, pending: 0, partiallyFilled: false}));
+        _storeQueue(
+            Queue({
+                freshEra: 1,
+                freshEpoch: epoch,
+                epochEndsAt: vault.epochEnd().toUint40(),
+                maturedEra: 0,
+                headEra: 0,
+                strandedShares: 0
+            })
+        );
     }
 
     // ---------------------------------------------------------------- ERC-7540 requests
 
     /// @notice Moves `shares` of `owner` into escrow as a redemption request controlled by `controller`.
-    /// @dev The caller is `owner` or an operator `owner` approved. Escrowed shares stop earning at once.
+    /// @dev The caller is `owner` or an operator `owner` approved. Escrowed shares stop earning at once. The request
+    ///      joins the fresh era: it can be filled once the vault epoch it is made in has closed.
+    /// @param shares Shares to redeem.
+    /// @param controller Who may cancel and redeem the request.
+    /// @param owner Whose shares are escrowed.
     /// @return requestId The era the request joined.
-    function requestRedeem(uint256 shares, address controller, address owner) external returns (uint256 requestId) {
+    function requestRedeem(uint256 shares, address controller, address owner)
+        external
+        nonReentrant
+        returns (uint256 requestId)
+    {
         if (shares == 0) revert ZeroAmount();
         if (controller == address(0)) revert ZeroAddress();
         if (owner != msg.sender && !isOperator[owner][msg.sender]) revert Unauthorized(msg.sender);
-        uint256 eraWord = _eraWord;
+        // A cancel returns shares to the controller without asking the transfer policy (exits are never blocked),
+        // so a request for someone else must be a transfer the policy would allow.
+        if (controller != owner) _checkPolicy(owner, controller, shares);
+        // The common case reads two words: no roll can be due before the cached epoch end.
+        uint256 queueWord = _queueWord;
+        requestId = block.timestamp < _epochEndsAtOf(queueWord) ? _freshEraOf(queueWord) : _roll().freshEra;
         uint256 positionWord = _positionWords[controller];
-        uint256 heldUnits = uint120(positionWord >> 32);
-        if (eraWord >> 248 == 0 && (heldUnits == 0 || uint32(positionWord) == uint32(eraWord))) {
-            // The common case, the general path below specialised: no settlement touched the era yet, so a unit
-            // is a share, and the position is empty or already in this era, so there is nothing to sync. (An
-            // oversized `shares` cannot wrap here: moving it into escrow reverts first.)
-            requestId = uint32(eraWord);
-            uint256 units = heldUnits + shares;
-            _positionWords[controller] = _pack(uint32(requestId), uint120(units), uint96(units), false);
-            emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
-            _shareToken().moveToEscrow(owner, shares);
-            return requestId;
+        uint256 held = _unitsOf(positionWord);
+        if (held != 0 && _eraOf(positionWord) != requestId) {
+            Position memory p = _unpackPosition(positionWord);
+            _syncToClaimable(controller, p);
+            if (p.units != 0) revert RequestInProgress(p.era, controller);
+            held = 0;
         }
-        Era memory era = _unpackEra(eraWord);
-        Position memory p = _unpackPosition(positionWord);
-        _syncToClaimable(controller, p);
-        uint256 units = shares;
-        if (era.partiallyFilled) {
-            if (era.units != 0) units = (shares * era.units) / era.pending;
-            if (units == 0) revert AmountTooSmall(shares);
-            era.units = (era.units + units).toUint120();
-            era.pending = (era.pending + shares).toUint96();
-            _storeEra(era);
-        }
-        if (p.units == 0) {
-            p.era = era.id;
-            if (era.partiallyFilled) {
-                _paidPerUnit[controller] = _settlementOf[era.id] & PER_UNIT_MASK;
-                p.hasPaid = true;
-            }
-        }
-        p.units = (p.units + units).toUint120();
-        p.pendingAtSync = uint96(era.partiallyFilled ? (uint256(p.units) * era.pending) / era.units : p.units);
-        _storePosition(controller, p);
-        emit RedeemRequest(controller, owner, era.id, msg.sender, shares);
+        // The fresh era is untouched: a unit is a share and no checkpoint exists, so the position is just its size.
+        // (An oversized `shares` cannot wrap: the cast reverts, and moving it into escrow would revert too.)
+        uint96 units = (held + shares).toUint96();
+        _storePosition(controller, Position({era: uint32(requestId), units: units, pendingAtSync: units, hasPaid: false}));
+        emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
         _shareToken().moveToEscrow(owner, shares);
-        return era.id;
     }
 
     /// @notice Returns the pending shares of request `requestId` to `controller`. Only while some are pending.
-    /// @dev Whatever was filled before stays claimable.
-    function cancelRedeemRequest(uint256 requestId, address controller) external returns (uint256 shares) {
+    /// @dev Whatever was filled before stays claimable. Exactly the pending shares the views report are returned;
+    ///      no other request's figures change.
+    /// @param requestId The request's era.
+    /// @param controller The request's controller.
+    /// @return shares Shares sent back to `controller`.
+    function cancelRedeemRequest(uint256 requestId, address controller) external nonReentrant returns (uint256 shares) {
         _onlyControllerOrOperator(controller);
-        Era memory era = _loadEra();
+        Queue memory q = _roll();
         Position memory p = _loadPosition(controller);
         _syncToClaimable(controller, p);
         shares = p.pendingAtSync;
-        if (p.era != requestId || p.era != era.id || shares == 0) revert NothingPending(requestId, controller);
-        if (era.partiallyFilled) {
-            era.units -= p.units;
-            era.pending -= uint96(shares);
-            if (era.units == 0) {
-                // Last request out takes the shares rounding left in the era.
-                shares += era.pending;
-                era.pending = 0;
+        if (p.era != requestId || p.units == 0 || shares == 0) revert NothingPending(requestId, controller);
+        (uint256 era,) = _resolve(p.era);
+        if (era == q.headEra || era == q.maturedEra) {
+            EraShares memory totals = _loadEraShares(era);
+            totals.units -= p.units;
+            totals.pending -= uint96(shares);
+            if (totals.units == 0) {
+                // Emptied: the floors of its requests' pending shares stay in escrow, owned by nobody.
+                q.strandedShares += uint88(totals.pending);
+                totals.pending = 0;
+                if (era == q.headEra) q.headEra = 0;
+                else q.maturedEra = 0;
+                _storeQueue(q);
             }
-            _storeEra(era);
-        }
+            _storeEraShares(era, totals);
+        } // else the fresh era, whose totals are what escrow holds beyond the other eras'
         p.units = 0;
         p.pendingAtSync = 0;
         _clearPaid(controller, p);
@@ -242,9 +296,12 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     /// @notice Pays `receiver` the stablecoin for `shares` of `controller`'s filled (claimable) shares.
+    /// @param shares Claimable shares to redeem.
+    /// @param receiver Who receives the stablecoin.
+    /// @param controller Whose claimable shares are redeemed.
     /// @return assets Stablecoin paid: pro rata of what the claimable shares were filled for, everything when
     ///         `shares` is all of them.
-    function redeem(uint256 shares, address receiver, address controller) external returns (uint256 assets) {
+    function redeem(uint256 shares, address receiver, address controller) external nonReentrant returns (uint256 assets) {
         if (shares == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
         _onlyControllerOrOperator(controller);
@@ -263,6 +320,9 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     /// @notice ERC-7540: approves or revokes `operator` to act for the caller.
+    /// @param operator The operator.
+    /// @param approved Whether it may act for the caller.
+    /// @return Always true.
     function setOperator(address operator, bool approved) external returns (bool) {
         if (operator == address(0)) revert ZeroAddress();
         isOperator[msg.sender][operator] = approved;
@@ -271,21 +331,29 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     /// @notice ERC-7540: shares of `controller`'s request `requestId` still waiting for a settlement.
+    /// @param requestId The request's era.
+    /// @param controller The request's controller.
+    /// @return shares Pending shares; only settlements and the controller's own actions change them.
     function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares) {
         Position memory p = _loadPosition(controller);
-        Era memory era = _loadEra();
-        if (p.era != requestId || p.era != era.id || p.units == 0) return 0;
-        return era.partiallyFilled ? (uint256(p.units) * era.pending) / era.units : p.units;
+        if (p.era != requestId || p.units == 0) return 0;
+        return _progress(controller, p).pendingNow;
     }
 
     /// @notice ERC-7540: filled shares of `controller` waiting for `redeem`. Claimable shares are aggregated per
     ///         controller (as `redeem` takes them), so any requestId up to the controller's latest reports them all.
+    /// @param requestId Any of the controller's requests up to the latest.
+    /// @param controller The controller.
+    /// @return shares Claimable shares; only settlements and the controller's own actions change them.
     function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares) {
         if (requestId > _loadPosition(controller).era) return 0;
         (shares,) = claimable(controller);
     }
 
     /// @notice Filled shares of `controller` and the stablecoin they were filled for, not yet redeemed.
+    /// @param controller The controller.
+    /// @return shares Claimable shares.
+    /// @return assets Stablecoin `redeem` pays for all of them.
     function claimable(address controller) public view returns (uint256 shares, uint256 assets) {
         Position memory p = _loadPosition(controller);
         Claimable memory c = _loadClaimable(controller);
@@ -296,49 +364,52 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
 
     // ---------------------------------------------------------------- settlement
 
-    /// @notice Fills pending shares at NAV minus the redemption fee from the reserve, pro rata when it is short,
-    ///         and burns them. Anyone may call, once per vault epoch, after the epoch closed; not while paused.
+    /// @notice Fills matured pending shares at NAV minus the redemption fee from the reserve, the head era first and
+    ///         then the matured era behind it, pro rata within an era when the reserve is short, and burns them.
+    ///         Anyone may call, once per vault epoch, after the epoch closed; not while paused.
     /// @return sharesFilled Shares filled and burned.
     /// @return assets Stablecoin set aside for them.
     function settle() public nonReentrant returns (uint256 sharesFilled, uint256 assets) {
-        IShareToken token = _shareToken();
-        if (token.paused()) revert EnforcedPause();
-        IRevenueVault vault = _vault();
+        Plan memory plan = _planSettlement();
+        _applyMaturation(plan.maturation);
         Settings memory settings = _settings;
-        uint32 epoch = vault.currentEpoch();
-        if (epoch <= settings.lastSettledEpoch) revert SettlementNotDue(settings.lastSettledEpoch, epoch);
-        Era memory era = currentEra();
-        if (era.pending == 0) revert NothingToSettle();
-        (uint256 navPerShare, uint256 price) = _price(settings);
-        uint256 available = vault.reserve();
-        bool full = available >= Math.mulDiv(era.pending, price, 1e18, Math.Rounding.Ceil);
-        sharesFilled = full ? era.pending : (available * 1e18) / price;
-        if (sharesFilled == 0) revert ReserveTooSmall(available, price);
-        assets = (sharesFilled * price) / 1e18;
-
-        uint256 perUnit = (_settlementOf[era.id] & PER_UNIT_MASK) + (assets * ASSETS_PER_UNIT_SCALE) / era.units;
-        _settlementOf[era.id] = perUnit | SETTLED | (full ? FINISHED : 0);
-        settings.lastSettledEpoch = epoch;
+        settings.lastSettledEpoch = plan.epoch;
         settings.settlements += 1;
-        settings.sharesFilled += uint96(sharesFilled);
+        settings.sharesFilled += uint96(plan.sharesFilled);
         _settings = settings;
-        assetsFilled += assets;
-        uint256 pendingAfter = era.pending - sharesFilled;
-        _storeEra(
-            full
-                ? Era({id: era.id + 1, units: 0, pending: 0, partiallyFilled: false})
-                : Era({id: era.id, units: era.units, pending: uint96(pendingAfter), partiallyFilled: true})
-        );
-        emit RedeemSettled(settings.settlements, era.id, navPerShare, price, sharesFilled, assets, pendingAfter, full);
-        if (assets > 0) vault.withdrawReserve(assets);
-        token.burn(address(this), sharesFilled);
+        // Measured (every entry point is nonReentrant, so nothing runs between the transfer and the booking): if
+        // the stablecoin took a fee, each filled era is credited its share of what arrived, so the loss is borne
+        // pro rata and no redeem can find the queue short.
+        uint256 received = plan.assets == 0 ? 0 : _withdrawReserve(plan.assets);
+        if (received != plan.assets) {
+            _bookAssets(plan.head, Math.mulDiv(plan.head.assets, received, plan.assets));
+            _bookAssets(plan.next, received - plan.head.assets);
+        }
+        assetsFilled += received;
+        _storeQueue(plan.queue);
+        _applyFill(plan, plan.head, settings.settlements);
+        _applyFill(plan, plan.next, settings.settlements);
+        (sharesFilled, assets) = (plan.sharesFilled, received);
+        _shareToken().burn(address(this), sharesFilled);
     }
 
-    /// @notice Chainlink Automation: a settlement is due and could fill something.
+    /// @notice What `settle` would fill now, computed by the same code; reverts with the error `settle` would.
+    /// @return sharesFilled Shares `settle` would fill and burn.
+    /// @return assets Stablecoin it would take from the reserve.
+    function previewSettle() external view returns (uint256 sharesFilled, uint256 assets) {
+        Plan memory plan = _planSettlement();
+        return (plan.sharesFilled, plan.assets);
+    }
+
+    /// @notice Chainlink Automation: exactly when `settle` would succeed.
+    /// @return upkeepNeeded Whether `performUpkeep` would settle.
+    /// @return performData Empty.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
-        IRevenueVault vault = _vault();
-        upkeepNeeded = !_shareToken().paused() && vault.currentEpoch() > _settings.lastSettledEpoch
-            && currentEra().pending > 0 && vault.reserve() > 0;
+        try this.previewSettle() returns (uint256 sharesFilled, uint256) {
+            upkeepNeeded = sharesFilled > 0;
+        } catch {
+            upkeepNeeded = false;
+        }
         performData = "";
     }
 
@@ -349,37 +420,253 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The era new requests join: its id (the next requestId), units, pending shares, partial-fill flag.
-    ///         Before a partial fill, units and pending are the escrow's balance.
-    function currentEra() public view returns (Era memory era) {
-        era = _loadEra();
-        if (!era.partiallyFilled) {
-            uint256 escrowed = _shareToken().balanceOf(address(this));
-            (era.units, era.pending) = (uint120(escrowed), uint96(escrowed));
-        }
+    /// @notice The open eras as the next action will find them (a due maturation included).
+    /// @return q Era ids, the fresh era's epoch clock and the stranded dust.
+    /// @return freshPending Shares requested in the fresh era.
+    /// @return maturedPending Shares of the matured era.
+    /// @return headPending Shares still pending in the head era.
+    function queueState()
+        external
+        view
+        returns (Queue memory q, uint256 freshPending, uint256 maturedPending, uint256 headPending)
+    {
+        q = _loadQueue();
+        if (block.timestamp >= q.epochEndsAt) _rolled(q, _vault().currentEpoch());
+        maturedPending = _maturedPending(q);
+        headPending = q.headEra == 0 ? 0 : _loadEraShares(q.headEra).pending;
+        freshPending = _shareToken().balanceOf(address(this)) - q.strandedShares - maturedPending - headPending;
+    }
+
+    /// @notice Era `id` as last stored (a fresh era's units and pending shares are in `queueState`).
+    /// @param id The era (a requestId).
+    /// @return era Its totals, per-unit figures, alias and flags.
+    function eraOf(uint256 id) external view returns (EraView memory era) {
+        uint256 settlement = _settlementOf[id];
+        EraShares memory totals = _loadEraShares(id);
+        era.units = totals.units;
+        era.pending = totals.pending;
+        era.settled = settlement & SETTLED != 0;
+        era.finished = settlement & FINISHED != 0;
+        era.remainingPerUnit = era.finished ? 0 : era.settled ? _remainingPerUnit[id] : REMAINING_SCALE;
+        era.assetsPerUnit = settlement & PER_UNIT_MASK;
+        era.aliasOf = _aliasOf(settlement);
     }
 
     /// @notice Settlement bookkeeping and parameters.
+    /// @return The settings word.
     function settings() external view returns (Settings memory) {
         return _settings;
     }
 
-    /// @notice The NAV feed settlement reads and how.
-    function navFeed() external view returns (OracleLib.Feed memory) {
-        return _nav;
-    }
 
     /// @notice ERC-7540: the share token.
+    /// @return The share token's address.
     function share() external view returns (address) {
         return address(_shareToken());
     }
 
     /// @notice ERC-7540: the stablecoin redemptions are paid in.
+    /// @return The stablecoin's address.
     function asset() public view returns (address) {
         return CloneArgs.addressAt(0);
     }
 
-    // ---------------------------------------------------------------- internals
+    // ---------------------------------------------------------------- internals: eras
+
+    /// @dev The fresh era `era` matured with `shares` into `into` (itself, or the matured era it merges into).
+    struct Maturation {
+        uint32 era; // 0: nothing matured
+        uint32 into;
+        uint96 shares;
+    }
+
+    /// @dev What a settlement does to one era.
+    struct Fill {
+        uint32 era; // 0: not filled
+        uint96 units;
+        uint96 pendingAfter;
+        uint256 shares;
+        uint256 assets;
+        bool full;
+        uint256 remainingPerUnit;
+        uint256 assetsPerUnit;
+        uint256 paidPerUnitBefore; // the era's accumulator before this fill
+    }
+
+    /// @dev Credits `assets` to fill `f`, spread over its era's units.
+    function _bookAssets(Fill memory f, uint256 assets) private pure {
+        if (f.era == 0) return;
+        f.assets = assets;
+        f.assetsPerUnit = f.paidPerUnitBefore + Math.mulDiv(assets, ASSETS_PER_UNIT_SCALE, f.units);
+    }
+
+    /// @dev Takes `amount` of reserve from the vault; returns what arrived.
+    function _withdrawReserve(uint256 amount) private returns (uint256 received) {
+        IERC20 stable = IERC20(asset());
+        uint256 before = stable.balanceOf(address(this));
+        _vault().withdrawReserve(amount);
+        received = stable.balanceOf(address(this)) - before;
+        if (received != amount) emit TransferFeeCharged(address(this), amount, received);
+    }
+
+    /// @dev Reverts unless the share token's transfer policy (if any) allows `from` to give `to` these shares.
+    function _checkPolicy(address from, address to, uint256 shares) private view {
+        ITransferPolicy policy = _shareToken().transferPolicy();
+        if (address(policy) != address(0) && !policy.canTransfer(from, to, shares)) {
+            revert ControllerNotAllowed(to);
+        }
+    }
+
+    /// @dev A settlement, computed before anything is written (by `settle` and `previewSettle` alike).
+    struct Plan {
+        Queue queue; // as after the settlement
+        Maturation maturation;
+        uint32 epoch;
+        uint256 navPerShare;
+        uint256 price;
+        Fill head;
+        Fill next;
+        uint256 sharesFilled;
+        uint256 assets;
+    }
+
+    /// @dev Matures the fresh era if its epoch closed: only possible once `epochEndsAt` passed, so requests in the
+    ///      middle of an epoch read no vault state.
+    function _roll() private returns (Queue memory q) {
+        q = _loadQueue();
+        if (block.timestamp < q.epochEndsAt) return q;
+        uint32 epoch = _vault().currentEpoch();
+        if (epoch <= q.freshEpoch) return q; // the epoch ended but nobody closed it yet
+        _applyMaturation(_rolled(q, epoch));
+        _storeQueue(q);
+    }
+
+    /// @dev `q` (in memory) as of vault epoch `epoch`: if the fresh era's epoch closed, the fresh era matures and the
+    ///      next id becomes fresh. An empty fresh era keeps its id.
+    function _rolled(Queue memory q, uint256 epoch) private view returns (Maturation memory m) {
+        if (epoch <= q.freshEpoch) return m;
+        uint256 shares = _shareToken().balanceOf(address(this)) - q.strandedShares - _maturedPending(q)
+            - (q.headEra == 0 ? 0 : _loadEraShares(q.headEra).pending);
+        if (shares != 0) {
+            m = Maturation({era: q.freshEra, into: q.maturedEra == 0 ? q.freshEra : q.maturedEra, shares: uint96(shares)});
+            q.maturedEra = m.into;
+            q.freshEra += 1;
+        }
+        q.freshEpoch = uint32(epoch);
+        q.epochEndsAt = _vault().epochEnd().toUint40();
+    }
+
+    function _applyMaturation(Maturation memory m) private {
+        if (m.era == 0) return;
+        // Both untouched, so a unit is a share in each and adding them is exact.
+        EraShares memory totals = m.into == m.era ? EraShares(0, 0) : _loadEraShares(m.into);
+        totals.units += m.shares;
+        totals.pending += m.shares;
+        _storeEraShares(m.into, totals);
+        if (m.into != m.era) _settlementOf[m.era] = uint256(m.into) << ALIAS_SHIFT;
+        emit RedeemEraMatured(m.era, m.into, m.shares);
+    }
+
+    /// @dev The matured era's shares (it is untouched, so pending equals units).
+    function _maturedPending(Queue memory q) private view returns (uint256) {
+        return q.maturedEra == 0 ? 0 : _loadEraShares(q.maturedEra).pending;
+    }
+
+    function _planSettlement() private view returns (Plan memory plan) {
+        IShareToken token = _shareToken();
+        if (token.paused()) revert EnforcedPause();
+        IRevenueVault vault = _vault();
+        Settings memory settings = _settings;
+        plan.epoch = vault.currentEpoch();
+        if (plan.epoch <= settings.lastSettledEpoch) revert SettlementNotDue(settings.lastSettledEpoch, plan.epoch);
+        Queue memory q = _loadQueue();
+        plan.maturation = _rolled(q, plan.epoch);
+        if (q.headEra == 0) (q.headEra, q.maturedEra) = (q.maturedEra, 0);
+        if (q.headEra == 0) revert NothingToSettle();
+        (plan.navPerShare, plan.price) = _price(settings);
+        uint256 available = vault.reserve();
+        plan.head = _fill(q.headEra, _sharesAfter(q.headEra, plan.maturation), available, plan.price);
+        if (plan.head.shares == 0) revert ReserveTooSmall(available, plan.price);
+        if (plan.head.full) {
+            q.headEra = 0;
+            if (q.maturedEra != 0) {
+                plan.next = _fill(q.maturedEra, _sharesAfter(q.maturedEra, plan.maturation), available - plan.head.assets, plan.price);
+                if (plan.next.shares != 0) (q.headEra, q.maturedEra) = (plan.next.full ? 0 : q.maturedEra, 0);
+            }
+        }
+        plan.queue = q;
+        plan.sharesFilled = plan.head.shares + plan.next.shares;
+        plan.assets = plan.head.assets + plan.next.assets;
+    }
+
+    /// @dev An open era's totals, with a maturation not yet stored added in.
+    function _sharesAfter(uint32 era, Maturation memory m) private view returns (EraShares memory totals) {
+        if (m.era != era) totals = _loadEraShares(era);
+        if (m.into == era) {
+            totals.units += m.shares;
+            totals.pending += m.shares;
+        }
+    }
+
+    /// @dev Fills `era` as far as `available` stablecoin goes at `price` per whole share (units is never zero here).
+    function _fill(uint32 era, EraShares memory totals, uint256 available, uint256 price)
+        private
+        view
+        returns (Fill memory f)
+    {
+        f.full = available >= Math.mulDiv(totals.pending, price, 1e18, Math.Rounding.Ceil);
+        f.shares = f.full ? totals.pending : (available * 1e18) / price;
+        if (f.shares == 0) return f;
+        f.era = era;
+        f.units = totals.units;
+        f.pendingAfter = uint96(totals.pending - f.shares);
+        uint256 settlement = _settlementOf[era];
+        f.paidPerUnitBefore = settlement & PER_UNIT_MASK;
+        _bookAssets(f, (f.shares * price) / 1e18);
+        if (!f.full) {
+            // Never up: a request's pending shares only shrink, so what it was shown as filled stays filled.
+            uint256 before = settlement & SETTLED != 0 ? _remainingPerUnit[era] : REMAINING_SCALE;
+            f.remainingPerUnit = Math.min(before, Math.mulDiv(f.pendingAfter, REMAINING_SCALE, totals.units));
+        }
+    }
+
+    function _applyFill(Plan memory plan, Fill memory f, uint256 settlementId) private {
+        if (f.era == 0) return;
+        _settlementOf[f.era] = uint256(f.assetsPerUnit.toUint216()) | SETTLED | (f.full ? FINISHED : 0);
+        if (f.full) {
+            delete _remainingPerUnit[f.era];
+            delete _eraSharesWords[f.era];
+        } else {
+            _remainingPerUnit[f.era] = f.remainingPerUnit;
+            _storeEraShares(f.era, EraShares(f.units, f.pendingAfter));
+        }
+        emit RedeemSettled(
+            settlementId,
+            f.era,
+            plan.navPerShare,
+            plan.price,
+            f.shares,
+            f.assets,
+            f.pendingAfter,
+            f.full,
+            f.remainingPerUnit,
+            f.assetsPerUnit
+        );
+    }
+
+    /// @dev The era whose settlements decide request `era`'s fate (itself or the era it merged into) and its word.
+    function _resolve(uint256 era) private view returns (uint256 resolved, uint256 settlement) {
+        settlement = _settlementOf[era];
+        uint256 target = _aliasOf(settlement);
+        if (target == 0) return (era, settlement);
+        return (target, _settlementOf[target]);
+    }
+
+    function _aliasOf(uint256 settlement) private pure returns (uint256) {
+        return uint32(settlement >> ALIAS_SHIFT);
+    }
+
+    // ---------------------------------------------------------------- internals: positions
 
     /// @dev What settlements did to a position since its last sync.
     struct Progress {
@@ -414,23 +701,18 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         if (filled != 0 || gained != 0) _storeClaimable(controller, _plus(_loadClaimable(controller), filled, gained));
     }
 
-    /// @dev Reads the position's era settlement word first: untouched eras need nothing more, finished ones have
-    ///      nothing pending; only a partly filled (current) era needs the era's totals.
+    /// @dev Reads only the era's settlement word (and its alias's) unless the era is partly filled. Depends on the
+    ///      position and per-unit figures alone, which only settlements move: stable under others' actions.
     function _progress(address controller, Position memory p) private view returns (Progress memory r) {
-        uint256 settlement = _settlementOf[p.era];
         r.pendingNow = p.pendingAtSync;
-        if (settlement == 0) return r;
+        (uint256 era, uint256 settlement) = _resolve(p.era);
+        if (settlement & SETTLED == 0) return r;
         r.finished = settlement & FINISHED != 0;
-        if (r.finished) {
-            r.pendingNow = 0;
-        } else {
-            Era memory era = _loadEra();
-            r.pendingNow = (uint256(p.units) * era.pending) / era.units;
-        }
-        r.filled = p.pendingAtSync > r.pendingNow ? p.pendingAtSync - r.pendingNow : 0;
+        r.pendingNow = r.finished ? 0 : (uint256(p.units) * _remainingPerUnit[era]) / REMAINING_SCALE;
+        r.filled = p.pendingAtSync - r.pendingNow;
         r.perUnit = settlement & PER_UNIT_MASK;
         r.paid = p.hasPaid ? _paidPerUnit[controller] : 0;
-        r.gained = (uint256(p.units) * (r.perUnit - r.paid)) / ASSETS_PER_UNIT_SCALE;
+        r.gained = Math.mulDiv(p.units, r.perUnit - r.paid, ASSETS_PER_UNIT_SCALE);
     }
 
     function _clearPaid(address controller, Position memory p) private {
@@ -445,19 +727,39 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         return c;
     }
 
-    // Packing: Era `id | units << 32 | pending << 152 | partiallyFilled << 248`, Position `era | units << 32 |
-    // pendingAtSync << 152 | hasPaid << 248`, Claimable `shares | assets << 96`.
+    // ---------------------------------------------------------------- internals: packing
+    // Queue `freshEra | freshEpoch << 32 | epochEndsAt << 64 | maturedEra << 104 | headEra << 136 |
+    // strandedShares << 168`; EraShares `units | pending << 96`; Position `era | units << 32 | pendingAtSync << 128 |
+    // hasPaid << 224`; Claimable `shares | assets << 96`; settlement word `assetsPerUnit | alias << 216 |
+    // SETTLED | FINISHED`.
 
-    function _loadEra() private view returns (Era memory) {
-        return _unpackEra(_eraWord);
+    function _loadQueue() private view returns (Queue memory) {
+        uint256 word = _queueWord;
+        return Queue(
+            uint32(word), uint32(word >> 32), uint40(word >> 64), uint32(word >> 104), uint32(word >> 136), uint88(word >> 168)
+        );
     }
 
-    function _unpackEra(uint256 word) private pure returns (Era memory) {
-        return Era(uint32(word), uint120(word >> 32), uint96(word >> 152), word >> 248 != 0);
+    function _freshEraOf(uint256 queueWord) private pure returns (uint256) {
+        return uint32(queueWord);
     }
 
-    function _storeEra(Era memory era) private {
-        _eraWord = _pack(era.id, era.units, era.pending, era.partiallyFilled);
+    function _epochEndsAtOf(uint256 queueWord) private pure returns (uint256) {
+        return uint40(queueWord >> 64);
+    }
+
+    function _storeQueue(Queue memory q) private {
+        _queueWord = uint256(q.freshEra) | (uint256(q.freshEpoch) << 32) | (uint256(q.epochEndsAt) << 64)
+            | (uint256(q.maturedEra) << 104) | (uint256(q.headEra) << 136) | (uint256(q.strandedShares) << 168);
+    }
+
+    function _loadEraShares(uint256 era) private view returns (EraShares memory) {
+        uint256 word = _eraSharesWords[era];
+        return EraShares(uint96(word), uint96(word >> 96));
+    }
+
+    function _storeEraShares(uint256 era, EraShares memory totals) private {
+        _eraSharesWords[era] = uint256(totals.units) | (uint256(totals.pending) << 96);
     }
 
     function _loadPosition(address controller) private view returns (Position memory) {
@@ -469,15 +771,20 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     function _unpackPosition(uint256 word) private pure returns (Position memory) {
-        return Position(uint32(word), uint120(word >> 32), uint96(word >> 152), word >> 248 != 0);
+        return Position(_eraOf(word), _unitsOf(word), uint96(word >> 128), word >> 224 != 0);
+    }
+
+    function _eraOf(uint256 positionWord) private pure returns (uint32) {
+        return uint32(positionWord);
+    }
+
+    function _unitsOf(uint256 positionWord) private pure returns (uint96) {
+        return uint96(positionWord >> 32);
     }
 
     function _packPosition(Position memory p) private pure returns (uint256) {
-        return _pack(p.era, p.units, p.pendingAtSync, p.hasPaid);
-    }
-
-    function _pack(uint32 id, uint120 units, uint96 shares, bool flag) private pure returns (uint256) {
-        return uint256(id) | (uint256(units) << 32) | (uint256(shares) << 152) | (flag ? 1 << 248 : 0);
+        return uint256(p.era) | (uint256(p.units) << 32) | (uint256(p.pendingAtSync) << 128)
+            | (p.hasPaid ? 1 << 224 : 0);
     }
 
     function _loadClaimable(address controller) private view returns (Claimable memory) {
@@ -489,11 +796,14 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         _claimableWords[controller] = uint256(c.shares) | (uint256(c.assets) << 96);
     }
 
-    /// @dev The NAV (checked: sequencer, fresh, positive, decimals) and the price per whole share after the fee.
+    /// @dev The NAV now (the NAV oracle's live book value per share: what an escrowed share owns, the stream it
+    ///      no longer earns left out; the sequencer checked), never a published round, so neither the caller nor the
+    ///      order of keepers chooses the price; and the price per whole share after the fee. Refused while the
+    ///      attested rent in escrow cannot be valued, since the price would leave out its reserve slice.
     function _price(Settings memory settings) private view returns (uint256 navPerShare, uint256 price) {
-        (address sequencerFeed, uint32 gracePeriod) = IClusterRoles(CloneArgs.addressAt(2)).sequencerUptime();
-        OracleLib.checkSequencer(AggregatorV3Interface(sequencerFeed), gracePeriod);
-        (navPerShare,) = OracleLib.read(_nav, settings.stablecoinDecimals);
+        NavOracle.Breakdown memory nav = NavOracle(CloneArgs.addressAt(5)).quote();
+        if (!nav.pendingKnown) revert PendingReleaseUnknown();
+        navPerShare = nav.navPerShare;
         price = (navPerShare * (BPS - settings.redemptionFeeBps)) / BPS;
         if (price == 0) revert ZeroRedemptionPrice(navPerShare);
     }

@@ -68,6 +68,7 @@ async function generateHistory(d: Deployment): Promise<void> {
   await ethers.provider.send("evm_setAutomine", [false]);
   try {
     let billed = 0n;
+    const requestIds = new Map<string, bigint>();
     for (let round = 0; round < 50; round++) {
       for (let i = 0; i < TRANSACTIONS_PER_BLOCK; i++) {
         const from = holders[(round + i) % holders.length];
@@ -76,6 +77,12 @@ async function generateHistory(d: Deployment): Promise<void> {
       }
       await d.vault.connect(d.renter).payRent(10_000n * d.unit, ethers.id(`invoice ${round}`));
       const requester = holders[round % holders.length];
+      // One request per controller at a time: a matured one still pending is cancelled before the next.
+      const previous = requestIds.get(requester.address);
+      if (previous !== undefined && (await d.queue.pendingRedeemRequest(previous, requester.address)) > 0n) {
+        await d.queue.connect(requester).cancelRedeemRequest(previous, requester.address);
+      }
+      requestIds.set(requester.address, (await d.queue.queueState()).q.freshEra);
       await d.queue.connect(requester).requestRedeem(SHARE, requester.address, requester.address);
       await ethers.provider.send("evm_mine", []);
       if (round % 5 === 4) {
@@ -83,7 +90,7 @@ async function generateHistory(d: Deployment): Promise<void> {
         await closeEpochAt(d, billed);
         await ethers.provider.send("evm_mine", []);
         for (const h of holders.slice(0, 3)) await d.token.connect(h).claim(h.address);
-        await d.queue.connect(requester).cancelRedeemRequest(await d.queue.currentEra().then((e) => e.id), requester.address);
+        await d.queue.connect(requester).cancelRedeemRequest(requestIds.get(requester.address)!, requester.address);
         await ethers.provider.send("evm_mine", []);
       }
     }

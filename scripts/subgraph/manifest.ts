@@ -92,6 +92,7 @@ const TEMPLATES: SourceSpec[] = [
     events: {
       RedeemRequest: "handleRedeemRequest",
       CancelRedeemRequest: "handleCancelRedeemRequest",
+      RedeemEraMatured: "handleRedeemEraMatured",
       RedeemSettled: "handleRedeemSettled",
       Withdraw: "handleWithdraw",
     },

@@ -1,9 +1,9 @@
 import { BigInt, ethereum } from "@graphprotocol/graph-ts";
 import {
-  CancelRedeemRequest, RedeemRequest, RedeemSettled, Withdraw,
+  CancelRedeemRequest, RedeemEraMatured, RedeemRequest, RedeemSettled, Withdraw,
 } from "../generated/templates/RedemptionQueue/RedemptionQueue";
 import { Cluster, Position, RedemptionClaim, RedemptionEra, RedemptionRequest, RedemptionSettlement } from "../generated/schema";
-import { ASSETS_PER_UNIT_SCALE, ZERO } from "./helpers/constants";
+import { ZERO } from "./helpers/constants";
 import { currentCluster, getOrCreateAccount, getOrCreatePosition, loadProtocol } from "./helpers/entities";
 import { eventId, redemptionEraId, redemptionRequestId } from "./helpers/ids";
 import {
@@ -11,28 +11,24 @@ import {
 } from "./helpers/redemption";
 import { saveCluster } from "./helpers/snapshots";
 
-/** Shares entered the queue for `controller` in era `requestId` (the queue's requestRedeem). */
+/** Shares entered the queue for `controller` in the fresh era `requestId` (the queue's requestRedeem). */
 export function handleRedeemRequest(event: RedeemRequest): void {
   const cluster = currentCluster();
   const shares = event.params.shares;
   const era = loadOrCreateEra(cluster, event.params.requestId);
   const position = getOrCreatePosition(cluster, event.params.controller);
-  syncOpenRequest(cluster, position);
+  syncOpenRequest(position);
 
-  // Units in the era: one per share until a partial fill, then in proportion to the era's units per share.
-  let units = shares;
-  if (era.partiallyFilled && !era.units.isZero()) units = shares.times(era.units).div(era.pending);
-  era.units = era.units.plus(units);
+  // The fresh era is untouched: one unit per share, no checkpoint.
+  era.units = era.units.plus(shares);
   era.pending = era.pending.plus(shares);
 
   const id = redemptionRequestId(cluster.id, event.params.controller, event.params.requestId);
   let request = RedemptionRequest.load(id);
-  if (request == null || request.units.isZero()) {
-    if (request == null) request = newRequest(id, cluster, event);
-    request.paidPerUnit = era.partiallyFilled ? era.assetsPerUnit : ZERO;
-  }
-  request.units = request.units.plus(units);
-  request.pendingAtSync = era.partiallyFilled ? request.units.times(era.pending).div(era.units) : request.units;
+  if (request == null) request = newRequest(id, cluster, era, event);
+  if (request.units.isZero()) request.paidPerUnit = ZERO;
+  request.units = request.units.plus(shares);
+  request.pendingAtSync = request.units;
   request.sharesRequested = request.sharesRequested.plus(shares);
   request.updatedAt = event.block.timestamp.toI64();
   position.openRedemptionRequest = id;
@@ -42,23 +38,28 @@ export function handleRedeemRequest(event: RedeemRequest): void {
     era.openRequests = open;
   }
   era.save();
+  refreshRequest(request, era, position);
   request.save();
-  refreshEra(era, id, request, position);
+  position.save();
 
   cluster.sharesPendingRedemption = cluster.sharesPendingRedemption.plus(shares);
   saveCluster(cluster, event);
 }
 
-/** The controller's pending shares went back to it. */
+/** The controller's pending shares went back to it: exactly its own, nobody else's figures move. */
 export function handleCancelRedeemRequest(event: CancelRedeemRequest): void {
   const cluster = currentCluster();
-  const era = RedemptionEra.load(redemptionEraId(cluster.id, event.params.requestId))!;
   const position = getOrCreatePosition(cluster, event.params.controller);
   const request = RedemptionRequest.load(redemptionRequestId(cluster.id, event.params.controller, event.params.requestId))!;
+  const era = RedemptionEra.load(request.era)!;
   syncRequest(request, era, position);
   era.units = era.units.minus(request.units);
-  // The event's shares include what rounding left in the era when this was the last request out.
   era.pending = era.pending.minus(event.params.shares);
+  if (era.units.isZero()) {
+    // Emptied: the floors' dust stays in escrow, owned by nobody.
+    era.strandedShares = era.strandedShares.plus(era.pending);
+    era.pending = ZERO;
+  }
   era.openRequests = without(era.openRequests, request.id);
   era.save();
 
@@ -72,10 +73,37 @@ export function handleCancelRedeemRequest(event: CancelRedeemRequest): void {
   refreshIdlePosition(position);
   request.save();
   position.save();
-  refreshEra(era, null, null, null);
 
   cluster.sharesPendingRedemption = cluster.sharesPendingRedemption.minus(event.params.shares);
   saveCluster(cluster, event);
+}
+
+/** The fresh era's epoch closed: it matured, on its own or merged into the matured era (exactly: both untouched). */
+export function handleRedeemEraMatured(event: RedeemEraMatured): void {
+  const cluster = currentCluster();
+  const fresh = RedemptionEra.load(redemptionEraId(cluster.id, event.params.requestId))!;
+  fresh.matured = true;
+  if (event.params.era.equals(event.params.requestId)) {
+    fresh.save();
+    return;
+  }
+  const into = RedemptionEra.load(redemptionEraId(cluster.id, event.params.era))!;
+  into.units = into.units.plus(event.params.shares);
+  into.pending = into.pending.plus(event.params.shares);
+  const open = into.openRequests;
+  for (let i = 0; i < fresh.openRequests.length; i++) {
+    const request = RedemptionRequest.load(fresh.openRequests[i])!;
+    request.era = into.id;
+    request.save();
+    open.push(request.id);
+  }
+  into.openRequests = open;
+  into.save();
+  fresh.mergedInto = into.id;
+  fresh.units = ZERO;
+  fresh.pending = ZERO;
+  fresh.openRequests = [];
+  fresh.save();
 }
 
 /** A settlement filled part or all of an era: every request in it progresses by the same fraction. */
@@ -92,16 +120,18 @@ export function handleRedeemSettled(event: RedeemSettled): void {
   settlement.assets = p.assets;
   settlement.sharesPending = p.sharesPending;
   settlement.fullyFilled = p.fullyFilled;
+  settlement.remainingPerUnit = p.remainingPerUnit;
+  settlement.assetsPerUnit = p.assetsPerUnit;
   settlement.timestamp = event.block.timestamp.toI64();
   settlement.transactionHash = event.transaction.hash;
   settlement.save();
 
   const era = RedemptionEra.load(redemptionEraId(cluster.id, p.requestId))!;
-  era.assetsPerUnit = era.assetsPerUnit.plus(p.assets.times(ASSETS_PER_UNIT_SCALE).div(era.units));
+  era.assetsPerUnit = p.assetsPerUnit;
+  era.remainingPerUnit = p.remainingPerUnit;
   era.settled = true;
   era.pending = p.sharesPending;
   if (p.fullyFilled) era.finished = true;
-  else era.partiallyFilled = true;
   const open = era.openRequests;
   for (let i = 0; i < open.length; i++) {
     const request = RedemptionRequest.load(open[i])!;
@@ -128,7 +158,7 @@ export function handleWithdraw(event: Withdraw): void {
   const cluster = currentCluster();
   const controller = event.params.owner;
   const position = getOrCreatePosition(cluster, controller);
-  syncOpenRequest(cluster, position);
+  syncOpenRequest(position);
   position.claimableSharesSynced = position.claimableSharesSynced.minus(event.params.shares);
   position.claimableAssetsSynced = position.claimableAssetsSynced.minus(event.params.assets);
   position.sharesRedeemed = position.sharesRedeemed.plus(event.params.shares);
@@ -152,16 +182,17 @@ export function handleWithdraw(event: Withdraw): void {
     position.save();
   } else {
     const request = RedemptionRequest.load(openId!)!;
-    const era = RedemptionEra.load(redemptionEraId(cluster.id, request.requestId))!;
+    const era = RedemptionEra.load(request.era)!;
     refreshRequest(request, era, position);
     request.save();
     position.save();
   }
 }
 
-function newRequest(id: string, cluster: Cluster, event: RedeemRequest): RedemptionRequest {
+function newRequest(id: string, cluster: Cluster, era: RedemptionEra, event: RedeemRequest): RedemptionRequest {
   const request = new RedemptionRequest(id);
   request.cluster = cluster.id;
+  request.era = era.id;
   request.controller = getOrCreateAccount(event.params.controller).id;
   request.requestId = event.params.requestId;
   request.status = "Pending";
@@ -183,34 +214,15 @@ function newRequest(id: string, cluster: Cluster, event: RedeemRequest): Redempt
 }
 
 /** Syncs the controller's request in progress, as the queue does before any action of that controller. */
-function syncOpenRequest(cluster: Cluster, position: Position): void {
+function syncOpenRequest(position: Position): void {
   const openId = position.openRedemptionRequest;
   if (openId == null) return;
   const request = RedemptionRequest.load(openId!)!;
-  const era = RedemptionEra.load(redemptionEraId(cluster.id, request.requestId))!;
+  const era = RedemptionEra.load(request.era)!;
   syncRequest(request, era, position);
   if (request.units.isZero()) position.openRedemptionRequest = null;
   refreshRequest(request, era, position);
   request.save();
-}
-
-/**
- * After an era changed, recomputes every open request in it (rounding can move each one's pending shares by a
- * unit). `changed` is already loaded and must be used instead of reloading; the positions are saved.
- */
-function refreshEra(era: RedemptionEra, changedId: string | null, changed: RedemptionRequest | null, changedPosition: Position | null): void {
-  if (changed != null && changedPosition != null) {
-    refreshRequest(changed, era, changedPosition);
-    changed.save();
-    changedPosition.save();
-  }
-  if (!era.partiallyFilled) return; // before any partial fill a unit is a share: no one else's figures move
-  const others: string[] = [];
-  for (let i = 0; i < era.openRequests.length; i++) {
-    const id = era.openRequests[i];
-    if (changedId == null || id != changedId) others.push(id);
-  }
-  refreshRequests(era, others);
 }
 
 function refreshRequests(era: RedemptionEra, ids: string[]): void {

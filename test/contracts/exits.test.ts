@@ -32,7 +32,7 @@ async function refuseEverything(d: Deployment): Promise<MockTransferPolicy> {
 /** Requests, cancels, requests again, settles and redeems `shares` of `holder`: every protocol exit. */
 async function exitThroughTheQueue(d: Deployment, holder: HardhatEthersSigner, shares: bigint): Promise<bigint> {
   await d.queue.connect(holder).requestRedeem(shares, holder.address, holder.address);
-  const era = (await d.queue.currentEra()).id;
+  const era = (await d.queue.queueState()).q.freshEra;
   await d.queue.connect(holder).cancelRedeemRequest(era, holder.address);
   expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
   await d.queue.connect(holder).requestRedeem(shares, holder.address, holder.address);
@@ -161,7 +161,7 @@ describe("exits under the allowlist policy", () => {
     await d.queue.connect(holder).requestRedeem(1_500n * SHARE, holder.address, holder.address);
     await d.policy!.connect(d.guardian).freeze(holder.address);
     // Cancelling the part still pending brings the shares back to the controller, frozen or not...
-    await d.queue.connect(holder).cancelRedeemRequest((await d.queue.currentEra()).id, holder.address);
+    await d.queue.connect(holder).cancelRedeemRequest((await d.queue.queueState()).q.freshEra, holder.address);
     expect(await d.token.balanceOf(holder.address)).toBe(2_000n * SHARE);
     // ...and a request made before the freeze is settled and paid like any other.
     await d.queue.connect(holder).requestRedeem(1_000n * SHARE, holder.address, holder.address);

@@ -73,7 +73,7 @@ describe("ClusterFactory", () => {
     expect(await token.isExcluded(c.redemptionQueue)).toBe(true);
     const queue = RedemptionQueue__factory.connect(c.redemptionQueue, d.admin);
     expect(await queue.share()).toBe(c.token);
-    expect((await queue.navFeed()).aggregator).toBe(c.navOracle);
+    expect(await queue.asset()).toBe(await d.stable.getAddress());
     const nav = NavOracle__factory.connect(c.navOracle, d.admin);
     expect((await nav.schedule()).cost).toBe(launch.nav.hardwareCost);
     expect(await nav.description()).toBe("csA100OSL NAV per share");

@@ -1,9 +1,10 @@
 import { describe, it, expect, beforeAll, beforeEach } from "vitest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
-  closeEpochAt, deployCluster, increaseTime, snapshot, ethers, DAY, NAV_HEARTBEAT, REDEMPTION_FEE_BPS, SHARE,
-  type Deployment,
+  attest, closeEpochAt, deployCluster, increaseTime, latestTimestamp, setNextTimestamp, snapshot, ethers, DAY,
+  REDEMPTION_FEE_BPS, SHARE, type Deployment,
 } from "../helpers/fixtures";
+import { MockV3Aggregator__factory } from "../../sdk/src/types";
 import { expectRevert } from "../helpers/assertions";
 
 const RENT = 100_000n; // whole stablecoins per funded epoch
@@ -19,10 +20,26 @@ async function fundReserve(d: Deployment, rent = RENT): Promise<void> {
   await d.nav.update();
 }
 
-/** The settlement price per whole share: the published NAV minus the redemption fee, rounded down. */
-async function redemptionPrice(d: Deployment): Promise<bigint> {
-  const [, nav] = await d.nav.latestRoundData();
-  return (nav * (BPS - REDEMPTION_FEE_BPS)) / BPS;
+/**
+ * Settles, and returns the price per whole share it used after checking it independently: the live book value
+ * (hardware by the schedule at the settlement's block, plus the reserve before it, over the supply before it; no
+ * attested rent waits in escrow here) minus the redemption fee, rounded down.
+ */
+async function settleAndPrice(d: Deployment): Promise<bigint> {
+  const receipt = (await (await d.queue.settle()).wait())!;
+  const settled = receipt.logs.map((l) => d.queue.interface.parseLog(l)).filter((e) => e?.name === "RedeemSettled");
+  const assets = settled.reduce((sum, e) => sum + (e!.args.assets as bigint), 0n);
+  const filled = settled.reduce((sum, e) => sum + (e!.args.sharesFilled as bigint), 0n);
+  const at = { blockTag: receipt.blockNumber };
+  const [hardware, reserve, supply, escrow] = await Promise.all([
+    d.nav.scheduledValue(at), d.vault.reserve(at), d.token.totalSupply(at), d.vault.escrow(at),
+  ]);
+  expect(escrow).toBe(0n);
+  const nav = ((hardware + reserve + assets) * SHARE) / (supply + filled);
+  expect(settled.map((e) => e!.args.navPerShare)).toEqual(settled.map(() => nav));
+  const price = (nav * (BPS - REDEMPTION_FEE_BPS)) / BPS;
+  expect(settled.map((e) => e!.args.pricePerShare)).toEqual(settled.map(() => price));
+  return price;
 }
 
 async function request(d: Deployment, holder: HardhatEthersSigner, shares: bigint) {
@@ -102,20 +119,20 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       await request(d, b, shares[0]);
       await request(d, c, shares[1]);
       await fundReserve(d);
-      const price = await redemptionPrice(d);
       const reserve = await d.vault.reserve();
       const supply = await d.token.totalSupply();
       const total = shares[0] + shares[1];
-      expect(reserve).toBeGreaterThan((total * price) / SHARE); // enough for a full fill
 
-      await d.queue.settle();
+      const price = await settleAndPrice(d);
+      expect(reserve).toBeGreaterThan((total * price) / SHARE); // enough for a full fill
       const assets = (total * price) / SHARE;
       expect(await d.token.totalSupply()).toBe(supply - total);
       expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
       expect(await d.vault.reserve()).toBe(reserve - assets);
       expect(await d.vault.reservePaidOut()).toBe(assets);
       expect(await d.stable.balanceOf(d.queue.target)).toBe(assets);
-      expect((await d.queue.currentEra()).id).toBe(2n); // the era closed
+      expect((await d.queue.eraOf(1)).finished).toBe(true); // the era closed
+      expect((await d.queue.queueState()).q.headEra).toBe(0n);
       expect((await d.queue.settings()).sharesFilled).toBe(total);
 
       for (const [holder, requested] of [[b, shares[0]], [c, shares[1]]] as const) {
@@ -137,13 +154,13 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       const requested = new Map([[a, 50_000n * SHARE], [b, 30_000n * SHARE], [c, 20_000n * SHARE]]);
       for (const [holder, shares] of requested) await request(d, holder, shares);
       await fundReserve(d);
-      const price = await redemptionPrice(d);
       const reserve = await d.vault.reserve();
+      const price = await settleAndPrice(d);
       const filled = (reserve * SHARE) / price;
       expect(filled).toBeLessThan(100_000n * SHARE); // short: a partial fill
-      await d.queue.settle();
-      const era = await d.queue.currentEra();
-      expect(era.partiallyFilled).toBe(true);
+      const era = await d.queue.eraOf(1);
+      expect(era.settled && !era.finished).toBe(true);
+      expect((await d.queue.queueState()).q.headEra).toBe(1n);
       expect(era.pending).toBe(100_000n * SHARE - filled);
       expect(await d.token.balanceOf(d.queue.target)).toBe(era.pending);
 
@@ -161,7 +178,7 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       await fundReserve(d, 500_000n);
       await d.queue.settle();
       expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
-      expect((await d.queue.currentEra()).id).toBe(2n);
+      expect((await d.queue.eraOf(1)).finished).toBe(true);
       const paidOut = await d.vault.reservePaidOut();
       let claimed = 0n;
       for (const [holder, shares] of requested) {
@@ -180,15 +197,22 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       expect(await d.stable.balanceOf(d.queue.target)).toBe(paidOut - claimed);
     });
 
-    it("joins a later request to the partly filled era without a share of the earlier fill", async () => {
+    it("keeps a later request out of the partly filled era: it waits in a fresh era with no share of the earlier fill", async () => {
       await request(d, a, 100_000n * SHARE);
       await fundReserve(d);
       await d.queue.settle();
       const afterFill = await d.queue.claimable(a.address);
+      const pendingA = await d.queue.pendingRedeemRequest(1, a.address);
       await request(d, c, 10_000n * SHARE);
-      expect(10_000n * SHARE - (await d.queue.pendingRedeemRequest(1, c.address))).toBeLessThanOrEqual(1n);
+      expect(await d.queue.pendingRedeemRequest(1, c.address)).toBe(0n);
+      expect(await d.queue.pendingRedeemRequest(2, c.address)).toBe(10_000n * SHARE);
       expect(await d.queue.claimable(c.address)).toEqual([0n, 0n]);
       expect(await d.queue.claimable(a.address)).toEqual(afterFill);
+      expect(await d.queue.pendingRedeemRequest(1, a.address)).toBe(pendingA);
+      const state = await d.queue.queueState();
+      expect([state.q.headEra, state.q.freshEra, state.freshPending]).toEqual([1n, 2n, 10_000n * SHARE]);
+      // a matured request blocks its controller's next one until it is filled or cancelled
+      await expectRevert(request(d, a, SHARE), d.queue, "RequestInProgress");
     });
 
     it("refuses to settle with named errors, moving nothing", async () => {
@@ -196,17 +220,25 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       await fundReserve(d);
       await expectRevert(d.queue.settle(), d.queue, "NothingToSettle");
       await request(d, c, SHARE);
+      // Requested in the epoch being settled: not matured, nothing to settle yet.
+      await expectRevert(d.queue.settle(), d.queue, "NothingToSettle");
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(false);
+      await fundReserve(d);
       const reserve = await d.vault.reserve();
       await d.token.connect(d.guardian).pause();
       await expectRevert(d.queue.settle(), d.queue, "EnforcedPause");
       expect((await d.queue.checkUpkeep("0x"))[0]).toBe(false);
       await d.token.connect(d.guardian).unpause();
       expect((await d.queue.checkUpkeep("0x"))[0]).toBe(true);
-      await increaseTime(NAV_HEARTBEAT + 1);
-      await expectRevert(d.queue.settle(), d.queue, "StaleOracleAnswer");
+      // Rent in escrow and a stale revenue feed: the attested part of NAV is unknown, so no price.
+      await d.vault.connect(d.renter).payRent(d.unit, ethers.id("rent while the feed is stale"));
+      await increaseTime(2 * DAY + 1);
+      await expectRevert(d.queue.settle(), d.queue, "PendingReleaseUnknown");
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(false);
       expect(await d.vault.reserve()).toBe(reserve);
       expect(await d.token.balanceOf(d.queue.target)).toBe(SHARE);
-      await d.nav.update();
+      await attest(d, await d.vault.attestedRevenue());
+      expect((await d.queue.checkUpkeep("0x"))[0]).toBe(true);
       await d.queue.performUpkeep("0x");
       expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
     });
@@ -235,9 +267,16 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       expect((await d.token.balanceOf(b.address)) - balanceBefore).toBe(pendingB);
       expect((await d.queue.claimable(b.address))[0]).toBe(filledB);
       await expectRevert(d.queue.connect(b).cancelRedeemRequest(1, b.address), d.queue, "NothingPending");
-      // The last request out takes whatever rounding left in the era, so escrow keeps no orphan shares.
+      // The last request out takes exactly its own pending shares; what the floors left (under a share unit per
+      // request) stays in escrow, owned by nobody.
+      const pendingC = await d.queue.pendingRedeemRequest(1, c.address);
+      const balanceC = await d.token.balanceOf(c.address);
       await d.queue.connect(c).cancelRedeemRequest(1, c.address);
-      expect(await d.token.balanceOf(d.queue.target)).toBe(0n);
+      expect((await d.token.balanceOf(c.address)) - balanceC).toBe(pendingC);
+      const escrow = await d.token.balanceOf(d.queue.target);
+      expect(escrow).toBeLessThanOrEqual(2n);
+      expect((await d.queue.queueState()).q.strandedShares).toBe(escrow);
+      expect((await d.queue.queueState()).q.headEra).toBe(0n);
     });
 
     it("refuses to cancel after fulfilment and to redeem more than is claimable; redeeming all leaves no dust", async () => {
@@ -293,5 +332,224 @@ describe("RedemptionQueue with the allowlist", () => {
     await d.queue.connect(a).cancelRedeemRequest(1, a.address);
     expect(await d.token.balanceOf(b.address)).toBe(10n * SHARE);
     await expectRevert(d.token.connect(a).transfer(b.address, SHARE), d.token, "TransferNotAllowed");
+  });
+});
+
+/** Closes the vault epoch, publishes NAV and settles at fixed timestamps from `t`, so a rehearsal is exact. */
+async function closeAndSettleAt(d: Deployment, t: bigint): Promise<void> {
+  await setNextTimestamp(t);
+  await attest(d, await d.vault.totalRentPaid());
+  await setNextTimestamp(t + 1n);
+  await d.vault.closeEpoch();
+  await setNextTimestamp(t + 2n);
+  await d.nav.update();
+  await setNextTimestamp(t + 3n);
+  await d.queue.settle();
+}
+
+describe("RedemptionQueue that no one can jam or game", () => {
+  const BIG = 10n ** 9n * SHARE;
+  let d: Deployment;
+  let reset: () => Promise<void>;
+  let holders: HardhatEthersSigner[];
+
+  beforeAll(async () => {
+    d = await deployCluster({ initialShares: 3n * BIG, reserveBps: RESERVE_BPS, maxRevenuePerEpoch: 10n ** 30n });
+    holders = d.holders.slice(0, 10);
+    for (const h of holders.slice(1)) await d.token.connect(holders[0]).transfer(h.address, 100_000_000n * SHARE);
+    await d.stable.mint(d.renter.address, 10n ** 12n * d.unit);
+    reset = await snapshot();
+  });
+  beforeEach(async () => reset());
+
+  it("serves requests of every size after an attacker leaves 1 wei pending, over repeated attacks", async () => {
+    const [whale, attacker, victim] = holders;
+    const sizes = [1n, 10n ** 6n, 10n ** 13n, SHARE, 1_000_000n * SHARE, BIG];
+    for (let round = 0; round < 3; round++) {
+      await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id(`rent ${round}`));
+      const t = (await d.vault.epochEnd()) + 100n;
+      const pendingBefore = await d.token.balanceOf(d.queue.target);
+      const victimShares = 1_000n * SHARE + BigInt(round);
+      // Fresh controllers each round: a controller holds one request at a time.
+      const [victimController, attackerController] = [ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address];
+      const requestFor = (who: HardhatEthersSigner, controller: string, shares: bigint) =>
+        d.queue.connect(who).requestRedeem(shares, controller, who.address);
+      // Rehearsal: how many shares will this settlement fill when far more is pending?
+      const rehearsal = await snapshot();
+      await requestFor(victim, victimController, victimShares);
+      await requestFor(attacker, attackerController, 90_000_000n * SHARE);
+      const supply = await d.token.totalSupply();
+      await closeAndSettleAt(d, t);
+      const fill = supply - (await d.token.totalSupply());
+      await rehearsal();
+      // The attack: size the request so the settlement's partial fill leaves exactly 1 wei pending.
+      await requestFor(victim, victimController, victimShares);
+      await requestFor(attacker, attackerController, fill + 1n - pendingBefore - victimShares);
+      await closeAndSettleAt(d, t);
+      expect(await d.token.balanceOf(d.queue.target)).toBe(1n);
+
+      for (const [i, size] of sizes.entries()) {
+        const who = i === sizes.length - 1 ? whale : holders[3 + i];
+        const requestId = await d.queue.connect(who).requestRedeem.staticCall(size, who.address, who.address);
+        await request(d, who, size);
+        expect(await d.queue.pendingRedeemRequest(requestId, who.address)).toBe(size);
+        await d.queue.connect(who).cancelRedeemRequest(requestId, who.address);
+      }
+    }
+    // Every request still gets filled: a large settlement fills the dust head and then everything matured.
+    const [, , , probe] = holders;
+    const probeId = await d.queue.connect(probe).requestRedeem.staticCall(BIG / 10n, probe.address, probe.address);
+    await request(d, probe, BIG / 10n);
+    await d.vault.connect(d.renter).payRent(10n ** 9n * d.unit, ethers.id("big rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    await d.queue.settle();
+    expect(await d.queue.pendingRedeemRequest(probeId, probe.address)).toBe(0n);
+    expect((await d.queue.claimable(probe.address))[0]).toBe(BIG / 10n);
+  });
+
+  it("does not let a request made in the settlement's epoch dilute requests that waited", async () => {
+    const [whale, waiting] = holders;
+    await request(d, waiting, 200_000n * SHARE);
+    await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id("rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    const alone = await snapshot();
+    await d.queue.settle();
+    const fillAlone = await d.queue.claimable(waiting.address);
+    expect(fillAlone[0]).toBeGreaterThan(0n);
+    expect(fillAlone[0]).toBeLessThan(200_000n * SHARE); // the reserve is short: a partial fill
+    await alone();
+
+    // A big request in the epoch being settled, just before the settlement, gets nothing of it.
+    const bigShares = 500_000_000n * SHARE;
+    const bigId = await d.queue.connect(whale).requestRedeem.staticCall(bigShares, whale.address, whale.address);
+    await request(d, whale, bigShares);
+    await d.queue.settle();
+    expect(await d.queue.claimable(waiting.address)).toEqual(fillAlone);
+    expect(await d.queue.claimable(whale.address)).toEqual([0n, 0n]);
+    expect(await d.queue.pendingRedeemRequest(bigId, whale.address)).toBe(bigShares);
+
+    // Next epoch it has matured and participates, behind the waiting request's remainder.
+    await d.vault.connect(d.renter).payRent(10n * RENT * d.unit, ethers.id("rent 2"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    await d.queue.settle();
+    expect((await d.queue.claimable(whale.address))[0]).toBeGreaterThan(0n);
+  });
+
+  it("keeps every controller's views, and a redeem of them, unchanged by other users' requests and cancels", async () => {
+    const requesters = holders.slice(1, 9);
+    const requestIds: bigint[] = [];
+    for (const [i, who] of requesters.entries()) {
+      const shares = 7_777n * SHARE + 1_234_567_891n * BigInt(i * i + 1);
+      requestIds.push(await d.queue.connect(who).requestRedeem.staticCall(shares, who.address, who.address));
+      await request(d, who, shares);
+    }
+    await d.vault.connect(d.renter).payRent(3_000n * d.unit, ethers.id("small rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    await d.queue.settle();
+    const [watched, ...others] = requesters;
+    const views = async () => [
+      await d.queue.claimable(watched.address),
+      await d.queue.claimableRedeemRequest(0, watched.address),
+      await d.queue.claimableRedeemRequest(requestIds[0], watched.address),
+      await d.queue.pendingRedeemRequest(requestIds[0], watched.address),
+    ];
+    const before = await views();
+    expect(before[1]).toBeGreaterThan(0n);
+    for (const [i, who] of others.entries()) {
+      if (i % 2 === 0) {
+        // Exactly the shares the views credit it with go back, nothing more.
+        const pending = await d.queue.pendingRedeemRequest(requestIds[i + 1], who.address);
+        const balance = await d.token.balanceOf(who.address);
+        await d.queue.connect(who).cancelRedeemRequest(requestIds[i + 1], who.address);
+        expect((await d.token.balanceOf(who.address)) - balance).toBe(pending);
+      } else {
+        await request(d, holders[0], 3_333n * SHARE + BigInt(i));
+      }
+      expect(await views()).toEqual(before);
+    }
+    const [shares, assets] = before[0] as [bigint, bigint];
+    const paid = await d.stable.balanceOf(watched.address);
+    await d.queue.connect(watched).redeem(before[1] as bigint, watched.address, watched.address);
+    expect((await d.stable.balanceOf(watched.address)) - paid).toBe(assets);
+    expect(shares).toBe(before[1]);
+  });
+
+  it("merges a maturing era into the untouched matured era exactly, and fills it behind the head", async () => {
+    const [whale, first, second, third] = holders;
+    const fund = async (rent: bigint, ref: string) => {
+      await d.vault.connect(d.renter).payRent(rent * d.unit, ethers.id(ref));
+      await closeEpochAt(d, await d.vault.totalRentPaid());
+      await d.nav.update();
+    };
+    await request(d, whale, 500_000n * SHARE); // era 1
+    await fund(RENT, "rent 1");
+    await request(d, first, 3_000n * SHARE); // era 2, made in the epoch settled next
+    await d.queue.settle(); // era 1 partly filled (the head); era 2 not matured
+    await fund(RENT, "rent 2"); // era 2 matures behind the head
+    await request(d, second, 5_000n * SHARE + 1n); // era 3
+    await d.queue.settle(); // the head is still short: era 2 stays untouched
+    expect((await d.queue.eraOf(1)).finished).toBe(false);
+    await fund(RENT, "rent 3");
+    await request(d, third, SHARE); // rolls: era 3 merges into era 2; the new request joins era 4
+    const merged = await d.queue.eraOf(3);
+    expect(merged.aliasOf).toBe(2n);
+    expect((await d.queue.eraOf(2)).units).toBe(8_000n * SHARE + 1n);
+    expect(await d.queue.pendingRedeemRequest(3, second.address)).toBe(5_000n * SHARE + 1n);
+    const state = await d.queue.queueState();
+    expect([state.q.headEra, state.q.maturedEra, state.q.freshEra, state.freshPending]).toEqual([1n, 2n, 4n, SHARE]);
+
+    await d.queue.settle();
+    expect(await d.queue.claimable(third.address)).toEqual([0n, 0n]); // requested in this settlement's epoch
+    // A large reserve fills the head, then the merged era, both requests by the same fraction.
+    await fund(20n * RENT, "rent 4");
+    await d.queue.settle();
+    expect((await d.queue.eraOf(1)).finished).toBe(true);
+    const [filledFirst] = await d.queue.claimable(first.address);
+    const [filledSecond] = await d.queue.claimable(second.address);
+    expect(filledFirst).toBeGreaterThan(0n);
+    const remaining = (await d.queue.eraOf(2)).remainingPerUnit;
+    const scale = 2n ** 96n;
+    expect(filledFirst).toBe(3_000n * SHARE - (3_000n * SHARE * remaining) / scale);
+    expect(filledSecond).toBe(5_000n * SHARE + 1n - ((5_000n * SHARE + 1n) * remaining) / scale);
+  });
+
+  it("answers checkUpkeep true exactly when settle would succeed", async () => {
+    const [, requester] = holders;
+    const upkeep = async () => (await d.queue.checkUpkeep("0x"))[0];
+    const settles = async () => d.queue.settle.staticCall().then(() => true, () => false);
+    await request(d, requester, 1_000n * SHARE);
+    await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id("rent"));
+    await closeEpochAt(d, await d.vault.totalRentPaid());
+    await d.nav.update();
+    expect([await upkeep(), await settles()]).toEqual([true, true]);
+
+    // Rent in escrow and a stale revenue feed: NAV's attested part is unknown.
+    const fresh = await snapshot();
+    await d.vault.connect(d.renter).payRent(d.unit, ethers.id("more rent"));
+    await increaseTime(2 * DAY + 1);
+    expect([await upkeep(), await settles()]).toEqual([false, false]);
+    await fresh();
+
+    // The L2 sequencer is down.
+    const sequencer = await new MockV3Aggregator__factory(d.admin).deploy(0, 1n); // 1: down
+    await d.factory.connect(d.admin).setSequencerUptimeFeed(await sequencer.getAddress(), 3600);
+    expect([await upkeep(), await settles()]).toEqual([false, false]);
+    await fresh();
+
+    // previewSettle is what settle does.
+    const [sharesFilled, assets] = await d.queue.previewSettle();
+    expect(sharesFilled).toBe(1_000n * SHARE);
+    const supply = await d.token.totalSupply();
+    await d.queue.settle();
+    expect(supply - (await d.token.totalSupply())).toBe(sharesFilled);
+    expect(await d.stable.balanceOf(d.queue.target)).toBe(assets);
+    // Only a request of the epoch being settled is pending: nothing has matured.
+    await request(d, requester, SHARE);
+    await d.vault.connect(d.renter).payRent(RENT * d.unit, ethers.id("rent 2"));
+    expect([await upkeep(), await settles()]).toEqual([false, false]);
   });
 });

@@ -243,9 +243,10 @@ export async function closeEpochAt(d: Deployment, cumulative: bigint) {
 /**
  * Pays 400,000 of rent per epoch, closes the epoch attesting all of it on top of `billed`, publishes NAV and
  * settles the queue, until redemption era 1 is fully filled; throws after 10 epochs. Returns the new attested total.
+ * Era 1 must have matured (its requests made before an epoch close) for a settlement to fill it.
  */
 export async function settleUntilFirstEraFills(d: Deployment, billed: bigint): Promise<bigint> {
-  for (let epoch = 0; (await d.queue.currentEra()).id === 1n; epoch++) {
+  for (let epoch = 0; !(await d.queue.eraOf(1)).finished; epoch++) {
     if (epoch >= 10) throw new Error("era 1 still open after 10 settled epochs");
     await d.vault.connect(d.renter).payRent(400_000n * d.unit, ethers.id(`invoice big ${epoch}`));
     billed += 400_000n * d.unit;

@@ -64,13 +64,14 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
   let d: Deployment;
   let failed: Awaited<ReturnType<typeof launchRaise>>;
   let alice: HardhatEthersSigner, bob: HardhatEthersSigner, carol: HardhatEthersSigner, dave: HardhatEthersSigner;
+  let erin: HardhatEthersSigner, frank: HardhatEthersSigner;
   /** Where each holder's yield claims go: their stablecoin balance is what the subgraph must call claimed. */
   const claimTo = new Map<string, string>();
 
   beforeAll(async () => {
     node = await startRpcNode();
     d = await deployCluster({ raise: RAISE, reserveBps: 2_000n });
-    [alice, bob, carol, dave] = d.holders;
+    [alice, bob, carol, dave, erin, frank] = d.holders;
     for (const h of [alice, bob, carol, dave]) claimTo.set(h.address, Wallet.createRandom().address);
     failed = await launchRaise(d, 100_000n);
     buildDir = dirname(buildSubgraph(
@@ -131,6 +132,45 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
 
     // Bob takes back what is still pending; the rest fills over the next epochs; carol claims in two parts.
     await d.queue.connect(bob).cancelRedeemRequest(1n, bob.address);
+
+    // Later requests wait in eras of their own: alice's (era 2) matures behind the partly filled era 1, and erin's
+    // (era 3, made after the next epoch closed) merges into era 2 when its own epoch closes.
+    await d.token.connect(alice).transfer(erin.address, 2_000n * SHARE);
+    await d.queue.connect(alice).requestRedeem(20_000n * SHARE, alice.address, alice.address);
+    for (const [i, requester] of [erin, null].entries()) {
+      await d.vault.connect(d.renter).payRent(10_000n * d.unit, ethers.id(`invoice small ${i}`));
+      billed += 10_000n * d.unit;
+      await closeEpochAt(d, billed);
+      await d.nav.update();
+      if (requester) await d.queue.connect(requester).requestRedeem(1_000n * SHARE, requester.address, requester.address);
+      await d.queue.settle();
+    }
+    expect((await d.queue.eraOf(3)).aliasOf).toBe(2n);
+    expect((await d.queue.eraOf(1)).finished).toBe(false);
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    await expectRequestsMatch(1n, [carol, bob, dave]);
+    await expectRequestsMatch(2n, [alice]);
+    await expectRequestsMatch(3n, [erin]);
+    const eras = await query(runner.url!, `{ redemptionEras(orderBy: number) { number pending matured mergedInto { number } } }`);
+    expect(eras.redemptionEras.slice(1, 3)).toEqual([
+      { number: "2", pending: (await d.queue.eraOf(2)).pending.toString(), matured: true, mergedInto: null },
+      { number: "3", pending: "0", matured: true, mergedInto: { number: "2" } },
+    ]);
+
+    // Erin takes her shares back from the matured era, and alice's fresh request of this epoch is cancelled too.
+    await d.queue.connect(erin).cancelRedeemRequest(3n, erin.address);
+    await d.token.connect(alice).transfer(frank.address, 500n * SHARE);
+    const frankId = (await d.queue.queueState()).q.freshEra;
+    await d.queue.connect(frank).requestRedeem(500n * SHARE, frank.address, frank.address);
+    await d.queue.connect(frank).cancelRedeemRequest(frankId, frank.address);
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    await expectRequestsMatch(3n, [erin]);
+    await expectRequestsMatch(frankId, [frank]);
+    const afterCancels = await query(runner.url!, `{ redemptionEra(id: "${d.clusterId}-2") { pending units } }`);
+    expect(afterCancels.redemptionEra).toEqual({ pending: (await d.queue.eraOf(2)).pending.toString(), units: (await d.queue.eraOf(2)).units.toString() });
+
     await settleUntilFirstEraFills(d, billed);
     const [carolClaimable] = await d.queue.claimable(carol.address);
     await d.queue.connect(carol).redeem(carolClaimable / 3n, carol.address, carol.address);
@@ -182,7 +222,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     expect(BigInt(data.protocol.totalRentPaid)).toBe(await v.totalRentPaid());
     expect(data.protocol.clusterCount).toBe(2);
 
-    const everyone = [alice, bob, carol, dave].map((h) => h.address.toLowerCase()).concat([String(d.queue.target).toLowerCase()]);
+    const everyone = [alice, bob, carol, dave, erin, frank].map((h) => h.address.toLowerCase()).concat([String(d.queue.target).toLowerCase()]);
     expect(c.holders).toBe(await holdersOnChain(d.token, everyone));
     for (const p of c.positions) {
       const account = p.account.id;
@@ -193,8 +233,11 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
       if (holder) expect(BigInt(p.claimed), `claimed by ${account}`).toBe(await d.stable.balanceOf(claimTo.get(holder.address)!));
     }
     await expectRequestsMatch(1n, [carol, bob, dave]);
+    await expectRequestsMatch(2n, [alice]);
+    await expectRequestsMatch(3n, [erin]);
+    await expectRequestsMatch(frankId, [frank]);
     const requests = await query(runner.url!, `{ redemptionRequests(orderBy: createdAt) { controller { id } status sharesCancelled sharesClaimed } }`);
-    expect(requests.redemptionRequests.map((r: { status: string }) => r.status)).toEqual(["Claimable", "Cancelled", "Claimable"]);
+    expect(requests.redemptionRequests.slice(0, 3).map((r: { status: string }) => r.status)).toEqual(["Claimable", "Cancelled", "Claimable"]);
 
     expect(data.failed).toEqual({ state: "RaiseFailed", raised: (15_000n * d.unit).toString(), refunded: (15_000n * d.unit).toString(), totalSupply: "0", holders: 0 });
     expect(data.refunds).toEqual([

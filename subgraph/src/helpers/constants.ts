@@ -11,3 +11,5 @@ export const SECONDS_PER_YEAR: i64 = 365 * 86400;
 export const SHARE = BigInt.fromString("1000000000000000000");
 /** The redemption queue's accumulator scale (stablecoin per unit, times 1e36). */
 export const ASSETS_PER_UNIT_SCALE = BigInt.fromString("1000000000000000000000000000000000000");
+/** The redemption queue's pending-per-unit scale, 2^96 (an untouched era's remainingPerUnit). */
+export const REMAINING_SCALE = BigInt.fromString("79228162514264337593543950336");

@@ -6,7 +6,7 @@
  */
 import { BigInt } from "@graphprotocol/graph-ts";
 import { Cluster, Position, RedemptionEra, RedemptionRequest } from "../../generated/schema";
-import { ASSETS_PER_UNIT_SCALE, ZERO } from "./constants";
+import { ASSETS_PER_UNIT_SCALE, REMAINING_SCALE, ZERO } from "./constants";
 import { redemptionEraId } from "./ids";
 
 export function loadOrCreateEra(cluster: Cluster, number: BigInt): RedemptionEra {
@@ -18,10 +18,12 @@ export function loadOrCreateEra(cluster: Cluster, number: BigInt): RedemptionEra
     era.number = number;
     era.units = ZERO;
     era.pending = ZERO;
-    era.partiallyFilled = false;
+    era.matured = false;
     era.settled = false;
     era.finished = false;
+    era.remainingPerUnit = REMAINING_SCALE;
     era.assetsPerUnit = ZERO;
+    era.strandedShares = ZERO;
     era.openRequests = [];
   }
   return era;
@@ -30,14 +32,13 @@ export function loadOrCreateEra(cluster: Cluster, number: BigInt): RedemptionEra
 /** The queue's `_progress`: pending shares now (the view `pendingRedeemRequest`). */
 function pendingNow(request: RedemptionRequest, era: RedemptionEra): BigInt {
   if (!era.settled) return request.pendingAtSync;
-  if (era.finished || era.units.isZero()) return ZERO;
-  return request.units.times(era.pending).div(era.units);
+  if (era.finished) return ZERO;
+  return request.units.times(era.remainingPerUnit).div(REMAINING_SCALE);
 }
 
-/** Shares filled since the last sync (never negative: rounding may lift `pendingNow` above the checkpoint). */
+/** Shares filled since the last sync (remainingPerUnit never rises, so this is never negative). */
 function filledSinceSync(request: RedemptionRequest, era: RedemptionEra): BigInt {
-  const now = pendingNow(request, era);
-  return request.pendingAtSync.gt(now) ? request.pendingAtSync.minus(now) : ZERO;
+  return request.pendingAtSync.minus(pendingNow(request, era));
 }
 
 /** Stablecoin earned since the last sync, floored like the queue. */
