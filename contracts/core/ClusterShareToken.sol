@@ -345,8 +345,14 @@ contract ClusterShareToken is
         if (block.timestamp < s.periodFinish()) {
             scaledCarried += supply.scaledRate * (s.periodFinish() - block.timestamp);
         }
+        // Books no more than arrived above what is owed: a stablecoin hook that swept the vault's transfer as a
+        // donation before this call must not make it count twice.
+        uint256 booked = _owed;
+        uint256 balance = IERC20(stablecoin()).balanceOf(address(this));
+        uint256 unbooked = balance > booked ? balance - booked : 0;
+        if (amount > unbooked) amount = unbooked;
         uint256 scaledTotal = amount * StreamMath.RATE_SCALE + scaledCarried;
-        _owed += amount;
+        _owed = booked + amount;
         // Worst case: the whole period goes to a single share.
         uint256 maxGain = (scaledTotal * (accScale / StreamMath.RATE_SCALE)) / StreamMath.MIN_ELIGIBLE;
         if (maxGain > StreamMath.MAX_REWARD_PER_TOKEN - s.rewardPerToken()) revert RewardTooLarge(amount);

@@ -60,6 +60,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         AggregatorV3Interface aggregator;
         uint32 heartbeat;
         uint40 readyAt;
+        uint128 baseline; // the new feed's answer (in stablecoin units) that stands for the billing already seen
+        uint128 maxCarried; // carriedRevenue is capped at this when the change applies (to clear a bad feed's claims)
     }
 
     uint256 public constant BPS = 10_000;
@@ -69,6 +71,10 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     uint256 public constant MAX_EPOCH_LENGTH = 90 days;
     /// @notice How long a proposed revenue feed waits before it can replace the current one (the guardian's window).
     uint256 public constant FEED_CHANGE_DELAY = 3 days;
+    /// @notice The bound on new attestation grows with time since the last close for at most this many epochs: an
+    ///         outage is caught up (the rest carried to later closes), but a feed gone bad during a long outage
+    ///         cannot attest years of billing in one close.
+    uint256 public constant MAX_CATCH_UP_EPOCHS = 4;
 
     OracleLib.Feed private _revenueFeed;
     Config private _config;
@@ -119,12 +125,15 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     /// @notice Closing `epoch` read `reported` from the feed; `highWater` is the feed's mark from now on and
     ///         `carried` the billing left for later closes.
     event RevenueReported(uint256 indexed epoch, uint256 reported, uint256 highWater, uint256 carried);
-    /// @notice The protocol admin proposed `aggregator` as the revenue feed; it can replace the feed at `readyAt`.
-    event RevenueFeedProposed(address indexed aggregator, uint32 heartbeat, uint256 readyAt);
+    /// @notice The protocol admin proposed `aggregator` as the revenue feed, with `baseline` (its answer that stands
+    ///         for the billing already seen) and `maxCarried`; it can replace the feed at `readyAt`.
+    event RevenueFeedProposed(
+        address indexed aggregator, uint32 heartbeat, uint256 baseline, uint256 maxCarried, uint256 readyAt
+    );
     /// @notice The proposed revenue feed `aggregator` was withdrawn by `by`.
     event RevenueFeedChangeCancelled(address indexed aggregator, address by);
-    /// @notice The revenue feed is now `aggregator` (`decimals`, `heartbeat`): its `baseline` is not revenue, and
-    ///         `carried` is owed from the previous feed's last reports.
+    /// @notice The revenue feed is now `aggregator` (`decimals`, `heartbeat`): billing is what it reports above
+    ///         `baseline`, and `carried` is still to be attested.
     event RevenueFeedChanged(
         address indexed previous,
         address indexed aggregator,
@@ -271,16 +280,25 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         return (r.toReserve, r.toHolders);
     }
 
-    /// @notice Proposes `aggregator` (read with `heartbeat`) as the revenue feed, for an aggregator migration or a
-    ///         change of decimals. It can replace the feed after FEED_CHANGE_DELAY. Protocol admin only.
+    /// @notice Proposes `aggregator` (read with `heartbeat`) as the revenue feed, for an aggregator migration, a
+    ///         change of decimals, a feed gone bad, or a baseline the vault could not read at launch (propose the same
+    ///         aggregator). The admin states the baseline: the new feed's answer that stands for the billing the vault
+    ///         has already seen (for a feed carrying on the same series, `feedHighWater`), so nothing is attested twice
+    ///         or dropped however the two feeds lag each other; the old feed is not read. It can replace the feed
+    ///         after FEED_CHANGE_DELAY, during which the guardian or the admin can cancel it. Protocol admin only.
     /// @param aggregator The new cumulative revenue feed.
     /// @param heartbeat Its maximum answer age, in seconds.
-    function proposeRevenueFeed(AggregatorV3Interface aggregator, uint32 heartbeat) external {
+    /// @param baseline Its answer, in stablecoin units, that billing is measured from once it applies.
+    /// @param maxCarried The most `carriedRevenue` may be once it applies (pass the current value to keep it; lower
+    ///        clears billing a bad feed reported).
+    function proposeRevenueFeed(AggregatorV3Interface aggregator, uint32 heartbeat, uint128 baseline, uint128 maxCarried)
+        external
+    {
         if (!_roles().isProtocolAdmin(msg.sender)) revert Unauthorized(msg.sender);
         OracleLib.register(aggregator, heartbeat); // refuses a nonsense feed now, not after the delay
         uint256 readyAt = block.timestamp + FEED_CHANGE_DELAY;
-        _feedChange = FeedChange(aggregator, heartbeat, uint40(readyAt));
-        emit RevenueFeedProposed(address(aggregator), heartbeat, readyAt);
+        _feedChange = FeedChange(aggregator, heartbeat, uint40(readyAt), baseline, maxCarried);
+        emit RevenueFeedProposed(address(aggregator), heartbeat, baseline, maxCarried, readyAt);
     }
 
     /// @notice Withdraws the proposed revenue feed. Guardian or protocol admin.
@@ -294,30 +312,28 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice Replaces the revenue feed with the proposed one once its delay is over. Anyone may call. The new
-    ///         feed's decimals are snapshotted and its answer now is its baseline; what the old feed still reports
-    ///         above its high-water mark is carried, so billing is attested once, from whichever feed reported it.
+    ///         feed's decimals are snapshotted (it must answer now), its high-water mark is the proposed baseline and
+    ///         carried revenue is capped as proposed.
     function applyRevenueFeedChange() external nonReentrant {
         FeedChange memory change = _feedChange;
         if (address(change.aggregator) == address(0)) revert NoFeedChangePending();
         if (block.timestamp < change.readyAt) revert FeedChangeNotReady(change.readyAt);
-        uint8 decimals = _config.stablecoinDecimals;
         OracleLib.Feed memory next = OracleLib.register(change.aggregator, change.heartbeat);
-        (uint256 baseline,) = OracleLib.readCumulative(next, decimals);
-        uint256 carried = carriedRevenue;
-        OracleLib.Reading memory last = OracleLib.tryReadCumulative(_revenueFeed, decimals);
-        if (!baselinePending && last.status == OracleLib.ReadStatus.Ok && last.value > feedHighWater) {
-            carried += last.value - feedHighWater;
-        }
+        OracleLib.readCumulative(next, _config.stablecoinDecimals); // a feed that cannot be read is not taken on
+        uint256 carried = Math.min(carriedRevenue, change.maxCarried);
         address previous = address(_revenueFeed.aggregator);
         _revenueFeed = next;
-        feedHighWater = baseline;
+        feedHighWater = change.baseline;
         carriedRevenue = carried;
         baselinePending = false;
         delete _feedChange;
-        emit RevenueFeedChanged(previous, address(next.aggregator), next.decimals, next.heartbeat, baseline, carried);
+        emit RevenueFeedChanged(
+            previous, address(next.aggregator), next.decimals, next.heartbeat, change.baseline, carried
+        );
     }
 
-    /// @notice The revenue feed waiting to replace the current one (aggregator zero when none).
+    /// @notice The revenue feed waiting to replace the current one.
+    /// @return The proposal (aggregator zero when none).
     function pendingRevenueFeed() external view returns (FeedChange memory) {
         return _feedChange;
     }
@@ -471,7 +487,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @dev Reads and checks the feed, attests the new billing within the bound, then splits
     ///      `min(newly attested + shortfall, escrow)`. The bound is `maxRevenuePerEpoch` per epoch of time since
-    ///      the last close, so a close after an outage may attest the whole outage; billing above it is carried.
+    ///      the last close (up to MAX_CATCH_UP_EPOCHS), so a close after an outage may attest the whole outage;
+    ///      billing above it is carried.
     ///      Fees and reserve round down; holders get the remainder, so the split always sums to the release exactly.
     function _computeRelease(Config memory cfg) private view returns (Release memory r) {
         IClusterRoles roles = _roles();
@@ -489,7 +506,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
             r.highWater = highWater;
         }
         uint256 due = carriedRevenue + fresh;
-        uint256 bound = (uint256(cfg.maxRevenuePerEpoch) * (block.timestamp - epochStart)) / cfg.epochLength;
+        uint256 elapsed = Math.min(block.timestamp - epochStart, MAX_CATCH_UP_EPOCHS * cfg.epochLength);
+        uint256 bound = (uint256(cfg.maxRevenuePerEpoch) * elapsed) / cfg.epochLength;
         r.newlyAttested = Math.min(due, bound);
         r.carried = due - r.newlyAttested;
         r.released = Math.min(r.newlyAttested + shortfall, escrow);
@@ -500,14 +518,25 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         r.toHolders = r.released - r.protocolFee - r.operatorFee - r.toReserve;
     }
 
-    /// @dev Epoch 1 starts and the feed's answer becomes the baseline; an unreadable feed leaves it to the next close.
+    /// @dev Epoch 1 starts and the feed's last answer becomes the baseline, even a stale one (it is billing from
+    ///      before the cluster earned), or 0 when the feed never answered. Only a feed that cannot be read at all
+    ///      leaves it to the first close (or to the admin's delayed feed change, which states a baseline).
     function _startEarning() private {
         epochStart = uint40(block.timestamp);
-        OracleLib.Reading memory baseline = OracleLib.tryReadCumulative(_revenueFeed, _config.stablecoinDecimals);
-        bool known = baseline.status == OracleLib.ReadStatus.Ok;
-        if (known) feedHighWater = baseline.value;
+        OracleLib.Feed memory feed = _revenueFeed;
+        OracleLib.Reading memory r = OracleLib.tryReadCumulative(feed, _config.stablecoinDecimals);
+        bool known = true;
+        uint256 baseline;
+        if (r.status == OracleLib.ReadStatus.Ok) {
+            baseline = r.value;
+        } else if (r.status == OracleLib.ReadStatus.Stale && r.answer >= 0) {
+            baseline = OracleLib.scale(uint256(r.answer), feed.decimals, _config.stablecoinDecimals);
+        } else if (r.status != OracleLib.ReadStatus.InvalidTimestamp || r.updatedAt != 0) {
+            known = false; // calls fail, decimals changed, a negative answer or one from the future
+        }
+        if (known) feedHighWater = baseline;
         else baselinePending = true;
-        emit EarningStarted(baseline.value, known, epochEnd());
+        emit EarningStarted(baseline, known, epochEnd());
     }
 
     function _checkActive(IShareToken token) private view {

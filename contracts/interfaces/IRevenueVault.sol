@@ -30,5 +30,7 @@ interface IRevenueVault {
     function startEarning() external;
 
     /// @notice The reserve slice and the holders' slice of the release a close would make now.
+    /// @return toReserve What the release would add to the redemption reserve.
+    /// @return toHolders What it would stream to earning holders.
     function pendingRelease() external view returns (uint256 toReserve, uint256 toHolders);
 }

@@ -118,6 +118,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     error NoSharesOutstanding();
     /// @notice Everything the cluster owns is worth nothing: a zero NAV is never published.
     error ZeroNav();
+    /// @notice The revenue feed cannot be read, so the attested rent in escrow (part of NAV) is unknown.
+    error PendingReleaseUnknown();
     /// @notice No round with this id was published.
     error RoundNotFound(uint80 roundId);
     /// @notice A launch parameter is outside its allowed range.
@@ -165,11 +167,14 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         _acquire(cost);
     }
 
-    /// @notice Computes the NAV from the live inputs and publishes it as a new round. Anyone may call.
+    /// @notice Computes the NAV from the live inputs and publishes it as a new round. Anyone may call. Refused while
+    ///         the attested rent in escrow cannot be valued (`PendingReleaseUnknown`).
     /// @return roundId The new round.
     /// @return navPerShare Its answer.
     function update() public returns (uint80 roundId, uint256 navPerShare) {
         Breakdown memory b = quote();
+        // A NAV without the attested rent in escrow would be too low: lenders see the last round age instead.
+        if (!b.pendingKnown) revert PendingReleaseUnknown();
         roundId = _latestRound + 1;
         _latestRound = roundId;
         _rounds[roundId] = SafeCast.toUint192(b.navPerShare) | (b.observedAt << 192);
@@ -312,8 +317,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
         uint256 round = _rounds[_latestRound];
         if (round == 0 || block.timestamp - (round >> 192) >= _schedule.navHeartbeat / 2) {
-            try this.quote() returns (Breakdown memory) {
-                upkeepNeeded = true;
+            try this.quote() returns (Breakdown memory b) {
+                upkeepNeeded = b.pendingKnown;
             } catch {}
         }
         performData = "";

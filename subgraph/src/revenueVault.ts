@@ -139,6 +139,8 @@ export function handleRevenueFeedProposed(event: RevenueFeedProposed): void {
   const cluster = currentCluster();
   const change = newFeedChange(cluster, "Proposed", event.params.aggregator, event);
   change.heartbeat = event.params.heartbeat;
+  change.baseline = event.params.baseline;
+  change.maxCarried = event.params.maxCarried;
   change.readyAt = event.params.readyAt;
   change.save();
   cluster.pendingRevenueFeed = event.params.aggregator;

@@ -437,13 +437,20 @@ describe.each([6, 18])("NavOracle with a %i-decimal stablecoin", (decimals) => {
       expect(round.navPerShare).toBe(navPerShare(hardware + reserve));
       expect(round.entryPerShare).toBe(entryPerShare(hardware + reserve, streaming));
 
-      // Once the stream period is over, only its truncated remainder is left unearned; the feed is stale by then,
-      // so the escrowed rent cannot be valued and the round says so.
+      // Once the stream period is over, only its truncated remainder is left unearned. The feed is stale by then,
+      // so the escrowed rent cannot be valued: no round is published (lenders see the last one age), and
+      // Automation does not ask for one.
       const afterStream = closedAt + BigInt(EPOCH) + 1n;
-      const later = await publishAt(d.nav, afterStream);
-      expect([later.reserve, later.streaming, later.pendingKnown])
+      await mineAt(afterStream);
+      const unknown = await d.nav.breakdown();
+      expect([unknown.reserve, unknown.streaming, unknown.pendingKnown])
         .toEqual([reserve, unstreamedAt(toHolders, closedAt, afterStream), false]);
-      expect(later.navPerShare).toBe(navPerShare(scheduleAt(terms, afterStream) + reserve));
+      await expectRevert(d.nav.update(), d.nav, "PendingReleaseUnknown");
+      expect(await upkeepNeeded(d.nav)).toBe(false);
+      await attest(d, rent);
+      const later = await publishAt(d.nav, afterStream + 10n);
+      expect([later.pendingKnown, later.pendingReserve]).toEqual([true, 0n]);
+      expect(later.navPerShare).toBe(navPerShare(scheduleAt(terms, afterStream + 10n) + reserve));
     });
   });
 

@@ -145,7 +145,7 @@ type Action =
   | { kind: "toggleSelfExclusion"; who: number; delay: number }
   | { kind: "donateAndSweep"; units: bigint; base: bigint; delay: number }
   | { kind: "pause"; seconds: number; delay: number }
-  | { kind: "migrate"; oldBilled: bigint; baseline: bigint; delay: number };
+  | { kind: "migrate"; oldBilled: bigint; baseline: bigint; clearCarried: boolean; delay: number };
 
 const delayArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(1) },
@@ -280,6 +280,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       kind: fc.constant("migrate" as const),
       oldBilled: fc.bigInt({ min: 0n, max: 100_000n }),
       baseline: fc.bigInt({ min: 0n, max: 10n ** 9n }),
+      clearCarried: fc.boolean(),
       delay: delayArb,
     }),
   },
@@ -330,7 +331,7 @@ interface Coverage {
   pauses: number;
   closesRefusedWhilePaused: number;
   migrations: number;
-  migrationCarries: number;
+  migrationsClearingCarry: number;
   corrections: number;
   carriedCloses: number;
   catchUpCloses: number;
@@ -344,7 +345,7 @@ function emptyCoverage(): Coverage {
     earlyCloseReverts: 0, pausedSteps: 0, carriedIntoPeriod: 0, eligibleExactlyOneShare: 0, claims: 0,
     claimsElsewhere: 0, claimReverts: 0, wholeBalanceTransfers: 0, dustTransfers: 0, transfersToContracts: 0,
     insufficientBalanceReverts: 0, exclusions: 0, inclusions: 0, excludedPoolSteps: 0, strandedReturns: 0, selfExclusions: 0, sweeps: 0,
-    pauses: 0, closesRefusedWhilePaused: 0, migrations: 0, migrationCarries: 0, corrections: 0, carriedCloses: 0,
+    pauses: 0, closesRefusedWhilePaused: 0, migrations: 0, migrationsClearingCarry: 0, corrections: 0, carriedCloses: 0,
     catchUpCloses: 0,
     maxGapUnits: 0n, maxAccountLossUnits: 0n,
   };
@@ -639,22 +640,23 @@ class Harness {
       }
 
       case "migrate": {
-        // The admin proposes the other feed; after the delay the old feed has reported billing since the last close,
-        // the new one its own baseline, and anyone applies the change.
+        // The admin proposes the other feed with its baseline (keeping or clearing what is carried); after the
+        // delay the old feed reports more billing, which no longer counts, and anyone applies the change.
         const vault = d.vault.interface;
         const next = 1 - this.feedIndex;
         const proposeAt = t(a.delay);
-        await this.mustSucceed("proposeRevenueFeed", d.admin.address, this.vaultAddress,
-          vault.encodeFunctionData("proposeRevenueFeed", [this.feeds[next].address, HEARTBEAT]), proposeAt);
+        const baseline = this.answerFor(next, a.baseline * this.d.unit);
+        const maxCarried = a.clearCarried ? 0n : this.vault.carriedRevenue;
+        await this.mustSucceed("proposeRevenueFeed", d.admin.address, this.vaultAddress, vault.encodeFunctionData(
+          "proposeRevenueFeed", [this.feeds[next].address, HEARTBEAT, baseline.cumulative, maxCarried]), proposeAt);
         const readyAt = proposeAt + 3n * BigInt(DAY);
         const old = this.answerFor(this.feedIndex, this.vault.feedHighWater + a.oldBilled * this.d.unit);
         await this.report(old.answer, readyAt - 2n);
-        const baseline = this.answerFor(next, a.baseline * this.d.unit);
         await this.report(baseline.answer, readyAt - 1n, next);
         await this.mustSucceed("applyRevenueFeedChange", this.stranger, this.vaultAddress,
           vault.encodeFunctionData("applyRevenueFeedChange"), readyAt);
-        if (old.cumulative > this.vault.feedHighWater) this.coverage.migrationCarries += 1;
-        this.vault.migrate(old.cumulative, baseline.cumulative);
+        if (this.vault.carriedRevenue > maxCarried) this.coverage.migrationsClearingCarry += 1;
+        this.vault.migrate(baseline.cumulative, maxCarried);
         this.feedIndex = next;
         this.coverage.migrations += 1;
         return undefined;
@@ -949,7 +951,7 @@ describe("properties: 6-decimal stablecoin", () => {
         "shortfallCloses", "escrowWaiting", "oneUnitReleases", "pausedSteps", "carriedIntoPeriod", "claimsElsewhere",
         "claimReverts", "wholeBalanceTransfers", "dustTransfers", "transfersToContracts", "exclusions", "inclusions",
         "excludedPoolSteps", "strandedReturns", "selfExclusions", "sweeps", "earlyCloseReverts", "insufficientBalanceReverts",
-        "pauses", "closesRefusedWhilePaused", "migrations", "migrationCarries", "corrections", "carriedCloses",
+        "pauses", "closesRefusedWhilePaused", "migrations", "corrections", "carriedCloses",
         "catchUpCloses",
       ] as const) {
         expect(c[key], key).toBeGreaterThan(0);

@@ -206,11 +206,11 @@ describe.each([6, 18])("RevenueVault through outages, %i-decimal stablecoin", (s
 
     it("is proposed by the protocol admin only, can be vetoed by the guardian, and waits its delay", async () => {
       const nextAddress = await next.getAddress();
-      await expectRevert(d.vault.connect(d.operator).proposeRevenueFeed(nextAddress, DAY), d.vault, "Unauthorized");
-      await expectRevert(d.vault.connect(d.stranger).proposeRevenueFeed(nextAddress, DAY), d.vault, "Unauthorized");
+      await expectRevert(d.vault.connect(d.operator).proposeRevenueFeed(nextAddress, DAY, 0n, 0n), d.vault, "Unauthorized");
+      await expectRevert(d.vault.connect(d.stranger).proposeRevenueFeed(nextAddress, DAY, 0n, 0n), d.vault, "Unauthorized");
       await expectRevert(d.vault.applyRevenueFeedChange(), d.vault, "NoFeedChangePending");
-      await expectRevert(d.vault.connect(d.admin).proposeRevenueFeed(ethers.ZeroAddress, DAY), d.vault, "InvalidFeedConfig");
-      await d.vault.connect(d.admin).proposeRevenueFeed(nextAddress, DAY);
+      await expectRevert(d.vault.connect(d.admin).proposeRevenueFeed(ethers.ZeroAddress, DAY, 0n, 0n), d.vault, "InvalidFeedConfig");
+      await d.vault.connect(d.admin).proposeRevenueFeed(nextAddress, DAY, 0n, 0n);
       const readyAt = (await d.vault.pendingRevenueFeed()).readyAt;
       expect(readyAt).toBe((await latestTimestamp()) + 3n * BigInt(DAY));
       await expectRevert(d.vault.connect(d.operator).cancelRevenueFeedChange(), d.vault, "Unauthorized");
@@ -222,40 +222,100 @@ describe.each([6, 18])("RevenueVault through outages, %i-decimal stablecoin", (s
       expect((await d.vault.revenueFeed()).aggregator).toBe(await d.feed.getAddress());
     });
 
-    it("switches mid-life to a feed with other decimals, attesting every week once", async () => {
+    it("switches mid-life to a feed with other decimals, attesting every week once however the feeds lag", async () => {
+      const scale = 10n ** BigInt(stableDecimals);
+      /** The new aggregator reports the same billing from its own origin: NEXT_BASELINE stands for week 2's end. */
+      const nextAnswer = (billed: bigint) => NEXT_BASELINE * SHARE + ((billed - 2n * weekly) * SHARE) / scale;
       let billed = await bill(0n);
       await d.vault.closeEpoch();
-      // Week 2 is billed on the old feed; the migration is proposed and applied during week 3.
       billed = await bill(billed);
       await d.vault.closeEpoch();
+      expect(await d.vault.feedHighWater()).toBe(2n * weekly);
+      // Week 3: the migration is proposed, and applied after half of it, when the two feeds disagree: the old one
+      // is ahead, the new one an hour behind. Neither difference is attested twice or dropped.
       await d.vault.connect(d.renter).payRent(weekly, ethers.id("week 3"));
-      await d.vault.connect(d.admin).proposeRevenueFeed(await next.getAddress(), 2 * DAY);
+      await d.vault.connect(d.admin).proposeRevenueFeed(await next.getAddress(), 2 * DAY, NEXT_BASELINE * scale, 0n);
       await increaseTime(3 * DAY);
-      billed += weekly / 2n; // half of week 3 was reported by the old feed before the switch
-      await attest(d, billed);
-      await next.updateAnswer(NEXT_BASELINE * SHARE);
+      await attest(d, billed + weekly / 2n);
+      await next.updateAnswer(nextAnswer(billed + weekly / 4n));
       const receipt = await (await d.vault.connect(d.stranger).applyRevenueFeedChange()).wait();
       const changed = receipt!.logs.map((l) => d.vault.interface.parseLog(l)).find((e) => e?.name === "RevenueFeedChanged");
-      const scale = 10n ** BigInt(stableDecimals);
-      expect(changed!.args.decimals).toBe(18n);
-      expect(changed!.args.baseline).toBe(NEXT_BASELINE * scale);
-      expect(changed!.args.carried).toBe(weekly / 2n);
+      expect([changed!.args.decimals, changed!.args.baseline, changed!.args.carried]).toEqual([18n, NEXT_BASELINE * scale, 0n]);
       expect((await d.vault.revenueFeed()).decimals).toBe(18n);
-      // The old feed's later answers no longer count; the new one reports the rest of week 3 from its baseline.
+      // The old feed's later answers no longer count; the new one reports the rest of week 3 and week 4.
       await attest(d, billed * 100n);
       await increaseTime(4 * DAY);
-      await next.updateAnswer(NEXT_BASELINE * SHARE + ((weekly / 2n) * SHARE) / scale);
+      billed += weekly;
+      await next.updateAnswer(nextAnswer(billed));
       await d.vault.closeEpoch();
       await d.vault.connect(d.renter).payRent(weekly, ethers.id("week 4"));
       await increaseTime(EPOCH);
-      await next.updateAnswer(NEXT_BASELINE * SHARE + ((3n * weekly / 2n) * SHARE) / scale);
+      billed += weekly;
+      await next.updateAnswer(nextAnswer(billed));
       await d.vault.closeEpoch();
       await expectAsIfNothingHappened();
+    });
+
+    it("clears what a feed gone bad reported when the admin replaces it, and then attests only real billing", async () => {
+      let billed = await bill(0n);
+      await d.vault.closeEpoch();
+      // The feed reports 100 weeks of billing at once: most of it is carried, closes after it keep attesting it.
+      await d.vault.connect(d.renter).payRent(weekly, ethers.id("week 2"));
+      await increaseTime(EPOCH);
+      await attest(d, 100n * weekly);
+      await d.vault.closeEpoch();
+      expect(await d.vault.carriedRevenue()).toBeGreaterThan(90n * weekly);
+      // The admin replaces it with a sound feed whose baseline stands for the real billing so far, carrying nothing.
+      billed += weekly;
+      const scale = 10n ** BigInt(stableDecimals);
+      await d.vault.connect(d.admin).proposeRevenueFeed(await next.getAddress(), 2 * DAY, NEXT_BASELINE * scale, 0n);
+      await increaseTime(3 * DAY);
+      await next.updateAnswer(NEXT_BASELINE * SHARE);
+      await d.vault.applyRevenueFeedChange();
+      expect([await d.vault.carriedRevenue(), await d.vault.feedHighWater()]).toEqual([0n, NEXT_BASELINE * scale]);
+      await d.vault.connect(d.renter).payRent(weekly, ethers.id("week 3"));
+      await increaseTime(4 * DAY);
+      await next.updateAnswer(NEXT_BASELINE * SHARE + (weekly * SHARE) / scale);
+      const before = await d.vault.attestedRevenue();
+      await d.vault.closeEpoch();
+      expect((await d.vault.attestedRevenue()) - before).toBe(weekly);
     });
   });
 });
 
+describe("RevenueVault bound on catching up", () => {
+  it("grows with missed epochs up to MAX_CATCH_UP_EPOCHS, and carries the rest to later closes", async () => {
+    const d = await deployCluster({ maxRevenuePerEpoch: 15_000n * 10n ** 6n });
+    const weekly = 10_000n * d.unit;
+    const epochs = Number(await d.vault.MAX_CATCH_UP_EPOCHS());
+    expect(epochs).toBe(4);
+    // Ten weeks of billing, nobody closing: one close attests four epochs' bound, later closes the rest.
+    await d.vault.connect(d.renter).payRent(10n * weekly, ethers.id("ten weeks"));
+    await increaseTime(10 * EPOCH);
+    await attest(d, 10n * weekly);
+    await d.vault.closeEpoch();
+    expect(await d.vault.attestedRevenue()).toBe(BigInt(epochs) * 15_000n * d.unit);
+    expect(await d.vault.carriedRevenue()).toBe(10n * weekly - BigInt(epochs) * 15_000n * d.unit);
+    for (let i = 0; i < 3; i++) await closeEpochAt(d, 10n * weekly);
+    expect([await d.vault.attestedRevenue(), await d.vault.carriedRevenue(), await d.vault.escrow()]).toEqual([10n * weekly, 0n, 0n]);
+  });
+});
+
 describe("RevenueVault baseline", () => {
+  it("takes a stale feed's last answer as the baseline, so the first epoch's rent is released", async () => {
+    const d = await deployCluster({ raise: { price: 1n, softCap: 1_000n, hardCap: 2_000n, duration: 30 * DAY } });
+    await d.stable.mint(d.holders[0].address, 2_000n * d.unit);
+    await d.stable.connect(d.holders[0]).approve(await d.offering.getAddress(), ethers.MaxUint256);
+    await d.offering.connect(d.holders[0]).buy(1_500n * d.unit, d.holders[0].address);
+    await attest(d, 900_000n * d.unit); // billed before the cluster earned, and not updated since
+    await increaseTime(31 * DAY);
+    await d.offering.finalize();
+    expect([await d.vault.baselinePending(), await d.vault.feedHighWater()]).toEqual([false, 900_000n * d.unit]);
+    await d.vault.connect(d.renter).payRent(100_000n * d.unit, ethers.id("first rent"));
+    await closeEpochAt(d, 1_000_000n * d.unit);
+    expect([await d.vault.attestedRevenue(), await d.vault.escrow(), await d.vault.shortfall()]).toEqual([100_000n * d.unit, 0n, 0n]);
+  });
+
   it("never attests billing from before the cluster started earning, with or without a raise", async () => {
     const d = await deployCluster();
     const history = 5_000_000n * d.unit;

@@ -101,6 +101,9 @@ export interface Release {
   toReserve: bigint;
 }
 
+/** RevenueVault.MAX_CATCH_UP_EPOCHS: the attestation bound grows with time since the last close up to this. */
+export const MAX_CATCH_UP_EPOCHS = 4n;
+
 /** The revenue vault's books. */
 export class VaultModel {
   escrow = 0n;
@@ -134,7 +137,9 @@ export class VaultModel {
     const fresh = reported > this.feedHighWater ? reported - this.feedHighWater : 0n;
     if (reported > this.feedHighWater) this.feedHighWater = reported;
     const reportedDue = this.carriedRevenue + fresh;
-    const bound = (this.params.maxRevenuePerEpoch * (now - this.epochStart)) / this.params.epochLength;
+    const elapsed = now - this.epochStart;
+    const cap = MAX_CATCH_UP_EPOCHS * this.params.epochLength;
+    const bound = (this.params.maxRevenuePerEpoch * (elapsed < cap ? elapsed : cap)) / this.params.epochLength;
     const newlyAttested = reportedDue < bound ? reportedDue : bound;
     this.carriedRevenue = reportedDue - newlyAttested;
     const due = newlyAttested + this.shortfall;
@@ -157,12 +162,10 @@ export class VaultModel {
     return { newlyAttested, released, toHolders, protocolFee, operatorFee, toReserve };
   }
 
-  /** A revenue feed migration: the old feed's last fresh report above the mark is carried, the new one's is the baseline. */
-  migrate(oldReported: bigint | undefined, baseline: bigint): void {
-    if (oldReported !== undefined && oldReported > this.feedHighWater) {
-      this.carriedRevenue += oldReported - this.feedHighWater;
-    }
+  /** A revenue feed migration: the proposed baseline is the new mark, carried revenue is capped as proposed. */
+  migrate(baseline: bigint, maxCarried: bigint): void {
     this.feedHighWater = baseline;
+    if (this.carriedRevenue > maxCarried) this.carriedRevenue = maxCarried;
   }
 }
 

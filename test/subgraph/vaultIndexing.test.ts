@@ -63,10 +63,11 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
 
     // A migration proposed and vetoed, then another proposed and applied mid-epoch.
     const vetoed = await new MockV3Aggregator__factory(d.admin).deploy(8, 0n);
-    await d.vault.connect(d.admin).proposeRevenueFeed(await vetoed.getAddress(), 2 * DAY);
+    await d.vault.connect(d.admin).proposeRevenueFeed(await vetoed.getAddress(), 2 * DAY, 0n, 0n);
     await d.vault.connect(d.guardian).cancelRevenueFeedChange();
     const next = await new MockV3Aggregator__factory(d.admin).deploy(18, 123n * SHARE);
-    await d.vault.connect(d.admin).proposeRevenueFeed(await next.getAddress(), 2 * DAY);
+    // The new aggregator carries on the same billing from its own origin: 123 stands for the old feed's mark.
+    await d.vault.connect(d.admin).proposeRevenueFeed(await next.getAddress(), 2 * DAY, 123n * d.unit, await d.vault.carriedRevenue());
     await runner.sync();
     const proposed = await query(runner.url!, `{ cluster(id: "${id}") { pendingRevenueFeed pendingRevenueFeedReadyAt } }`);
     const pending = await d.vault.pendingRevenueFeed();
@@ -89,9 +90,9 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
       revenueFeedChanges(orderBy: blockNumber) { kind aggregator previous decimals baseline carried by }
     }`);
     expect(revenueFeedChanges).toEqual([
-      { kind: "Proposed", aggregator: String(vetoed.target).toLowerCase(), previous: null, decimals: null, baseline: null, carried: null, by: null },
+      { kind: "Proposed", aggregator: String(vetoed.target).toLowerCase(), previous: null, decimals: null, baseline: "0", carried: null, by: null },
       { kind: "Cancelled", aggregator: String(vetoed.target).toLowerCase(), previous: null, decimals: null, baseline: null, carried: null, by: d.guardian.address.toLowerCase() },
-      { kind: "Proposed", aggregator: String(next.target).toLowerCase(), previous: null, decimals: null, baseline: null, carried: null, by: null },
+      { kind: "Proposed", aggregator: String(next.target).toLowerCase(), previous: null, decimals: null, baseline: (123n * d.unit).toString(), carried: null, by: null },
       {
         kind: "Applied", aggregator: String(next.target).toLowerCase(), previous: String(d.feed.target).toLowerCase(), decimals: 18,
         baseline: (123n * d.unit).toString(), carried: expect.any(String), by: null,
