@@ -104,22 +104,25 @@ library OracleLib {
         view
         returns (Reading memory r)
     {
-        try feed.aggregator.decimals() returns (uint8 reported) {
-            r.actualDecimals = reported;
-        } catch {
+        // Low-level calls: a feed that returns nothing or too little (no code, a broken proxy) must report
+        // CallFailed too, and a `try` cannot catch the decoding of a short answer.
+        (bool ok, bytes memory data) =
+            address(feed.aggregator).staticcall(abi.encodeCall(AggregatorV3Interface.decimals, ()));
+        if (!ok || data.length < 32 || abi.decode(data, (uint256)) > type(uint8).max) {
             r.status = ReadStatus.CallFailed;
             return r;
         }
+        r.actualDecimals = uint8(abi.decode(data, (uint256)));
         if (r.actualDecimals != feed.decimals) {
             r.status = ReadStatus.DecimalsChanged;
             return r;
         }
-        try feed.aggregator.latestRoundData() returns (uint80, int256 reported, uint256, uint256 at, uint80) {
-            (r.answer, r.updatedAt) = (reported, at);
-        } catch {
+        (ok, data) = address(feed.aggregator).staticcall(abi.encodeCall(AggregatorV3Interface.latestRoundData, ()));
+        if (!ok || data.length < 160) {
             r.status = ReadStatus.CallFailed;
             return r;
         }
+        (, r.answer,, r.updatedAt,) = abi.decode(data, (uint256, int256, uint256, uint256, uint256));
         if (r.updatedAt == 0 || r.updatedAt > block.timestamp) r.status = ReadStatus.InvalidTimestamp;
         else if (block.timestamp - r.updatedAt > feed.heartbeat) r.status = ReadStatus.Stale;
         else if (r.answer < 0 || (r.answer == 0 && !zeroAllowed)) r.status = ReadStatus.NonPositive;

@@ -217,6 +217,14 @@ describe("OracleLib", () => {
       await expectReads(6n, reading({ value: 1_000_000n, updatedAt, answer: 100_000_000n, actualDecimals: FEED_DECIMALS }));
     });
 
+    it("report a feed that returns no data (no code, a broken proxy) as a failed call, with the named error", async () => {
+      await h.register(await faulty.getAddress(), HEARTBEAT);
+      await faulty.setModes(Mode.ReturnNothing, Mode.Answer);
+      await expectReads(6n, reading({ status: Status.CallFailed }));
+      await faulty.setModes(Mode.Answer, Mode.ReturnNothing);
+      await expectReads(6n, reading({ status: Status.CallFailed, actualDecimals: FEED_DECIMALS }));
+    });
+
     it("report the first failed check: decimals, then timestamp, then staleness, then sign", async () => {
       // Stale and negative: stale.
       const { now } = await publish(-5n, (t) => t - HEARTBEAT - 1n);
