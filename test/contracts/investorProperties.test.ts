@@ -3,8 +3,9 @@ import fc from "fast-check";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import {
-  attest, deployCluster, increaseTime, latestTimestamp, snapshot, ethers, DAY, SHARE, type Deployment,
+  attest, deployCluster, increaseTime, latestTimestamp, setNextTimestamp, snapshot, ethers, DAY, SHARE, type Deployment,
 } from "../helpers/fixtures";
+import { NavHarvester__factory, type NavHarvester } from "../../sdk/src/types";
 
 /**
  * Property-based sequences over the whole investor lifecycle (raise, later issuance, transfers, rent, epochs,
@@ -16,7 +17,9 @@ import {
  *   5. redemption: stablecoin paid to redeemers <= reserve paid out <= reserve funded, shares burned by
  *      settlements = shares filled, and the escrow holds exactly the open eras' pending shares plus the stranded
  *      dust; the requests' pending shares fall short of the open eras' by under a share unit per request;
- *   maturity: a request or a cancel made in the epoch being settled changes nobody else's fill (no dilution).
+ *   maturity: a request or a cancel made in the epoch being settled changes nobody else's fill (no dilution);
+ *   7. an adversary with borrowed money who buys at issuance, closes the epoch, requests, publishes NAV, settles
+ *      and redeems in one transaction, at any point of the sequence, gets back no more than it paid.
  *   1 (as a bound). claimed + claimable + unstreamed never exceeds what was streamed to holders.
  * The yield maths itself is checked against an exact model in properties.test.ts.
  */
@@ -37,7 +40,8 @@ type Action =
   | { kind: "settle" }
   | { kind: "settleAfterFreshRequest"; who: number; bps: bigint; cancel: boolean }
   | { kind: "redeem"; who: number; bps: bigint }
-  | { kind: "buy"; who: number; amount: bigint };
+  | { kind: "buy"; who: number; amount: bigint }
+  | { kind: "harvest"; amount: bigint };
 
 const who = fc.integer({ min: 0, max: INVESTORS - 1 });
 const bps = fc.oneof(fc.constant(10_000n), fc.bigInt({ min: 1n, max: 10_000n }));
@@ -56,6 +60,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("redeem" as const), who, bps }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("buy" as const), who, amount: fc.bigInt({ min: 1n, max: 50_000n }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("harvest" as const), amount: fc.bigInt({ min: 1n, max: 2_000_000n }) }) },
 );
 
 /** Errors an action may meet in a valid sequence (anything else fails the property). */
@@ -80,8 +85,14 @@ class Harness {
   private burnedBySettlement = 0n;
   private mintedByIssuance = 0n;
   private raisedSupply = 0n;
-  coverage = { partialFills: 0, fullFills: 0, cancels: 0, redeems: 0, issued: 0, undilutedSettlements: 0 };
+  coverage = {
+    partialFills: 0, fullFills: 0, cancels: 0, redeems: 0, issued: 0, undilutedSettlements: 0, harvests: 0,
+    harvestsRefused: 0,
+  };
   private investors: HardhatEthersSigner[] = [];
+  /** The one-transaction adversary, and every address whose requests and yield the invariants sum. */
+  private harvester!: NavHarvester;
+  private participants: string[] = [];
   /** Each controller's latest requestId. */
   private requestIds = new Map<string, bigint>();
 
@@ -98,7 +109,9 @@ class Harness {
     }
     await increaseTime(RAISE.duration + 1);
     await d.offering.finalize();
-    await d.offering.connect(d.operator).configureIssuance(true, 100, 10_000_000n * SHARE);
+    await d.offering.connect(d.operator).configureIssuance(true, 100, 1_000_000_000n * SHARE);
+    this.harvester = await new NavHarvester__factory(d.stranger).deploy();
+    this.participants = [...this.investors.map((i) => i.address), await this.harvester.getAddress()];
     this.raisedSupply = await d.token.totalSupply();
   }
 
@@ -156,17 +169,25 @@ class Harness {
         return;
       case "settleAfterFreshRequest": {
         // What every controller's figures would be after this settlement without the fresh request...
+        // Both settlements run at the same second: settlement prices NAV live, and hardware depreciates.
         await this.publishNav();
+        const settleAt = (await latestTimestamp()) + 10n;
         const before = await snapshot();
         const [burned, coverage] = [this.burnedBySettlement, { ...this.coverage }];
+        await setNextTimestamp(settleAt);
         const expected = (await this.settle(action)) ? await this.figures() : undefined;
         await before();
         [this.burnedBySettlement, this.coverage] = [burned, coverage];
         // ...equals what they are with a request (and maybe its cancel) made in the epoch being settled.
+        await setNextTimestamp(settleAt - 5n);
         if (await this.request(action, actor, actor.address, action.bps)) {
           const requestId = this.requestIds.get(actor.address)!;
           const fresh = await d.queue.pendingRedeemRequest(requestId, actor.address);
-          if (action.cancel) await d.queue.connect(actor).cancelRedeemRequest(requestId, actor.address);
+          if (action.cancel) {
+            await setNextTimestamp(settleAt - 3n);
+            await d.queue.connect(actor).cancelRedeemRequest(requestId, actor.address);
+          }
+          await setNextTimestamp(settleAt);
           if (await this.settle(action)) {
             const actual = await this.figures(actor.address);
             const mine = this.investors.indexOf(actor);
@@ -195,6 +216,8 @@ class Harness {
         this.redeemedAssets += (await d.stable.balanceOf(actor.address)) - before;
         return;
       }
+      case "harvest":
+        return this.harvest(action.amount * d.unit);
       case "buy": {
         await this.publishNav();
         const supply = await d.token.totalSupply();
@@ -241,6 +264,42 @@ class Harness {
     return rows;
   }
 
+  /**
+   * Invariant 7: the harvester borrows `borrowed`, runs its whole sequence in one transaction, and must not get
+   * back more than it paid (what earlier harvests' requests were filled for is counted apart). Whatever it left
+   * (shares pending in the queue) joins the books like anyone's.
+   */
+  private async harvest(borrowed: bigint): Promise<void> {
+    const d = this.d;
+    const address = await this.harvester.getAddress();
+    await d.stable.mint(address, borrowed);
+    const [, claimableBefore] = await d.queue.claimable(address);
+    const before = await d.stable.balanceOf(address);
+    const cluster = { stablecoin: d.stable.target, offering: d.offering.target, vault: d.vault.target, queue: d.queue.target, nav: d.nav.target };
+    let receipt;
+    try {
+      receipt = await (await this.harvester.harvest(cluster, borrowed)).wait();
+    } catch {
+      this.coverage.harvestsRefused += 1; // refused somewhere along the way: nothing moved
+      expect(await d.stable.balanceOf(address)).toBe(before);
+      return;
+    }
+    this.coverage.harvests += 1;
+    const gained = (await d.stable.balanceOf(address)) + borrowed - before;
+    expect(gained - claimableBefore).toBeLessThanOrEqual(borrowed);
+    for (const log of receipt!.logs) {
+      const offering = log.address === d.offering.target ? d.offering.interface.parseLog(log) : null;
+      if (offering?.name === "SharesPurchased") this.mintedByIssuance += offering.args.shares as bigint;
+      const queue = log.address === d.queue.target ? d.queue.interface.parseLog(log) : null;
+      if (queue?.name === "RedeemSettled") this.burnedBySettlement += queue.args.sharesFilled as bigint;
+      if (queue?.name === "Withdraw") this.redeemedAssets += queue.args.assets as bigint;
+      if (queue?.name === "RedeemRequest") this.requestIds.set(address, queue.args.requestId as bigint);
+      if (queue?.name === "RedeemSettled") {
+        if ((await d.queue.queueState()).q.headEra !== 0n) this.coverage.partialFills += 1;
+      }
+    }
+  }
+
   /** Publishes a NAV round, unless the attested rent in escrow cannot be valued (the one refusal accepted). */
   private async publishNav(): Promise<void> {
     try {
@@ -277,10 +336,10 @@ class Harness {
     let earned = 0n;
     let pending = 0n;
     let claimableAssets = 0n;
-    for (const investor of this.investors) {
-      earned += await token.earned(investor.address);
-      pending += await queue.pendingRedeemRequest(this.requestIds.get(investor.address) ?? 0n, investor.address);
-      claimableAssets += (await queue.claimable(investor.address))[1];
+    for (const participant of this.participants) {
+      earned += await token.earned(participant);
+      pending += await queue.pendingRedeemRequest(this.requestIds.get(participant) ?? 0n, participant);
+      claimableAssets += (await queue.claimable(participant))[1];
     }
     expect(earned).toBeLessThanOrEqual(await stable.balanceOf(token.target)); // 2
     const unstreamed = await token.unstreamed();
@@ -294,7 +353,7 @@ class Harness {
     expect(escrowed).toBe(open + state.q.strandedShares);
     if (state.q.maturedEra !== 0n) expect((await queue.eraOf(state.q.maturedEra)).pending).toBe(state.maturedPending);
     expect(pending).toBeLessThanOrEqual(open); // rounding leaves at most a unit per request behind
-    expect(open - pending).toBeLessThanOrEqual(BigInt(INVESTORS));
+    expect(open - pending).toBeLessThanOrEqual(BigInt(this.participants.length));
 
     const filled = await queue.assetsFilled(); // 5
     expect(filled).toBe(paidOut);
@@ -316,7 +375,7 @@ describe("properties: investors in and out", () => {
     reset = await snapshot();
   });
 
-  it(`keeps invariants 1 to 5 over ${RUNS} random sequences of ${STEPS} actions`, async () => {
+  it(`keeps invariants 1 to 5 and 7 over ${RUNS} random sequences of ${STEPS} actions`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: STEPS, maxLength: STEPS }), async (actions) => {
         await reset();
