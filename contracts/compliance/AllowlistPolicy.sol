@@ -45,6 +45,9 @@ contract AllowlistPolicy is ITransferPolicy {
     error ZeroAddress();
 
     /// @notice Allowlists each of `accounts` until `expiry`, or removes them with `expiry` = 0. Operator or admin.
+    /// @param accounts Accounts to allowlist or remove; none may be the cluster's share token, vault or redemption
+    ///        queue. A frozen account stays frozen.
+    /// @param expiry Unix time in seconds from which the entries no longer count; in the future, or zero to remove.
     function setAllowed(address[] calldata accounts, uint64 expiry) external {
         _onlyOperatorOrAdmin();
         if (expiry != 0 && expiry <= block.timestamp) revert ExpiryInPast(expiry);
@@ -58,6 +61,7 @@ contract AllowlistPolicy is ITransferPolicy {
 
     /// @notice Freezes `account`: it can neither send nor receive shares on the market (its protocol exits stay
     ///         open: redemption requests, cancels, refunds, claims). Operator, admin or guardian.
+    /// @param account The account to freeze: not address(0), not one of the cluster's contracts, not frozen already.
     function freeze(address account) external {
         IClusterRoles roles = _roles();
         if (!_isOperatorOrAdmin(roles) && !roles.isGuardian(msg.sender)) revert Unauthorized(msg.sender);
@@ -65,6 +69,7 @@ contract AllowlistPolicy is ITransferPolicy {
     }
 
     /// @notice Lifts a freeze. Operator or admin.
+    /// @param account A frozen account; its allowlist entry (and expiry) is as it was.
     function unfreeze(address account) external {
         _onlyOperatorOrAdmin();
         _setFrozen(account, false);
@@ -84,22 +89,31 @@ contract AllowlistPolicy is ITransferPolicy {
     }
 
     /// @notice Whether `account` holds an unexpired entry and is not frozen.
+    /// @param account Any address.
+    /// @return True if it may receive shares on the market now (the cluster's own contracts answer false: they
+    ///         need no entry).
     function isAllowed(address account) external view returns (bool) {
         return _isAllowed(account) && !_entries[account].frozen;
     }
 
     /// @notice `account`'s entry: expiry (zero if none) and whether it is frozen.
+    /// @param account Any address.
+    /// @return expiry Unix time in seconds from which the entry no longer counts (zero: not allowlisted; a past
+    ///         value: lapsed).
+    /// @return frozen Whether the account is frozen, whatever its expiry.
     function entry(address account) external view returns (uint64 expiry, bool frozen) {
         Entry memory e = _entries[account];
         return (e.expiry, e.frozen);
     }
 
     /// @notice The factory holding the roles.
+    /// @return The ClusterFactory asked who the cluster's operator, the protocol admin and the guardians are.
     function factory() public view returns (address) {
         return CloneArgs.addressAt(0);
     }
 
     /// @notice The cluster this policy guards.
+    /// @return The cluster's id in the factory's registry.
     function clusterId() public view returns (uint256) {
         return CloneArgs.uintAt(1);
     }

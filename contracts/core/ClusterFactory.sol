@@ -158,6 +158,9 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     // ---------------------------------------------------------------- launch
 
     /// @notice Launches a cluster operated by the caller: clones, wires and initialises all of its contracts.
+    /// @param params Everything the operator chooses (see LaunchParams). `offering.hardCap` zero launches without a
+    ///        raise: `initialShares` go to `initialHolder` and `nav.hardwareCost` must be set; with a raise both are
+    ///        zero.
     /// @return clusterId The registry id.
     /// @return c The cluster's contracts.
     function launch(LaunchParams calldata params) external returns (uint256 clusterId, ClusterContracts memory c) {
@@ -203,16 +206,24 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     // ---------------------------------------------------------------- registry
 
     /// @notice Number of clusters launched.
+    /// @return The count; cluster ids run from 0 to the count minus one.
     function clusterCount() external view returns (uint256) {
         return _clusters.length;
     }
 
     /// @notice The registry entry of `clusterId`.
+    /// @param clusterId The cluster's id; an id not yet launched reverts with UnknownCluster.
+    /// @return The entry: contracts, operator (and proposed one), keeper, stablecoin, revenue feed, hardware and
+    ///         metadata.
     function cluster(uint256 clusterId) external view returns (Cluster memory) {
         return _cluster(clusterId);
     }
 
     /// @notice Up to `limit` registry entries starting at id `offset` (pagination for large registries).
+    /// @param offset The first cluster id returned.
+    /// @param limit The most entries returned.
+    /// @return page The entries from `offset` on, in id order: fewer than `limit` at the end of the registry, none
+    ///         when `offset` is past it (no revert).
     function clusters(uint256 offset, uint256 limit) external view returns (Cluster[] memory page) {
         uint256 total = _clusters.length;
         uint256 end = offset >= total ? offset : (total - offset < limit ? total : offset + limit);
@@ -223,6 +234,9 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     }
 
     /// @notice The cluster id of a share token; reverts if the token was not launched here.
+    /// @param token The address to look up.
+    /// @return The id of the cluster whose share token it is (any other address reverts with
+    ///         `UnknownCluster(type(uint256).max)`).
     function clusterIdOf(address token) external view returns (uint256) {
         uint256 idPlusOne = _idPlusOneOf[token];
         if (idPlusOne == 0) revert UnknownCluster(type(uint256).max);
@@ -232,6 +246,9 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     // ---------------------------------------------------------------- operator and keeper
 
     /// @notice Publishes new off-chain metadata (and its content hash). Operator only.
+    /// @param clusterId The cluster.
+    /// @param metadataURI Where the metadata document lives (for example an IPFS URI).
+    /// @param metadataHash The document's content hash, for readers to check it against; not verified on chain.
     function updateMetadata(uint256 clusterId, string calldata metadataURI, bytes32 metadataHash) external {
         Cluster storage c = _onlyOperator(clusterId);
         c.metadataURI = metadataURI;
@@ -240,6 +257,9 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     }
 
     /// @notice Proposes a new operator, who must accept. Operator only.
+    /// @param clusterId The cluster.
+    /// @param newOperator The proposed operator (not address(0)); replaces any earlier proposal. The caller stays
+    ///        operator until it calls `acceptOperator`.
     function transferOperator(uint256 clusterId, address newOperator) external {
         Cluster storage c = _onlyOperator(clusterId);
         if (newOperator == address(0)) revert ZeroAddress();
@@ -248,6 +268,7 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     }
 
     /// @notice Completes an operator hand-over. Proposed operator only.
+    /// @param clusterId The cluster whose hand-over the caller accepts.
     function acceptOperator(uint256 clusterId) external {
         Cluster storage c = _cluster(clusterId);
         if (msg.sender != c.pendingOperator) revert Unauthorized(msg.sender);
@@ -257,12 +278,18 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     }
 
     /// @notice Sets the keeper allowed to report metrics (address(0) removes it). Operator only.
+    /// @param clusterId The cluster.
+    /// @param keeper The new keeper, or address(0) for none.
     function setKeeper(uint256 clusterId, address keeper) external {
         _onlyOperator(clusterId).keeper = keeper;
         emit KeeperChanged(clusterId, keeper);
     }
 
     /// @notice Reports how many GPUs run and how busy they are. Operator or keeper only.
+    /// @dev Only emitted (MetricsReported): nothing on chain reads the figures.
+    /// @param clusterId The cluster.
+    /// @param activeGpus GPUs running now, at most the cluster's `gpuCount`.
+    /// @param utilizationBps How busy they are, in basis points (10,000 = 100 %).
     function reportMetrics(uint256 clusterId, uint32 activeGpus, uint16 utilizationBps) external {
         Cluster storage c = _cluster(clusterId);
         if (msg.sender != c.operator && (msg.sender != c.keeper || c.keeper == address(0))) {
@@ -275,21 +302,31 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
     // ---------------------------------------------------------------- protocol admin
 
     /// @notice Sets the protocol fee (capped) and its recipient. Protocol admin only.
+    /// @dev Every cluster reads the fee when it charges it, so the change applies to launched clusters from their
+    ///      next epoch close or raise finalisation.
+    /// @param recipient Receives protocol fees (not address(0)).
+    /// @param bps The fee in basis points of released rent and of a successful raise, at most MAX_PROTOCOL_FEE_BPS
+    ///        (zero: no fee).
     function setProtocolFee(address recipient, uint16 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setProtocolFee(recipient, bps);
     }
 
     /// @notice Points future launches at new implementations; launched clusters keep theirs. Protocol admin only.
+    /// @param implementations_ The six implementations; each must be a deployed contract.
     function setImplementations(Implementations calldata implementations_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setImplementations(implementations_);
     }
 
     /// @notice The implementations the next launch clones.
+    /// @return The share token, revenue vault, offering, redemption queue, NAV oracle and allowlist policy
+    ///         implementations.
     function implementations() external view returns (Implementations memory) {
         return _implementations;
     }
 
     /// @notice Sets the L2 sequencer uptime feed and grace period (address(0) on L1). Protocol admin only.
+    /// @param feed The Chainlink sequencer uptime feed, or address(0) on L1 (no sequencer check).
+    /// @param gracePeriod Seconds after the sequencer comes back up during which every cluster still refuses prices.
     function setSequencerUptimeFeed(address feed, uint32 gracePeriod) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _sequencerUptimeFeed = feed;
         _sequencerGracePeriod = gracePeriod;

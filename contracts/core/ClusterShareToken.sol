@@ -181,6 +181,7 @@ contract ClusterShareToken is
     /// @param symbol_ ERC-20 symbol.
     /// @param wiring The cluster's other contracts.
     /// @param initialHolder Receives `initialShares`: hardware the operator already owns, when there is no raise.
+    /// @param initialShares Share base units (18 decimals) minted to `initialHolder`; zero with a raise.
     /// @param locked_ Whether shares stay locked until the offering succeeds.
     function initialize(
         string calldata name_,
@@ -328,6 +329,8 @@ contract ClusterShareToken is
     }
 
     /// @notice Whether shares are still locked by a raise that has not succeeded.
+    /// @return True from a raising launch until the offering succeeds (for good if the raise failed: only refunds
+    ///         then); false from launch without a raise.
     function locked() external view returns (bool) {
         return _supply.locked;
     }
@@ -421,33 +424,40 @@ contract ClusterShareToken is
     }
 
     /// @notice The accumulator now, in 1e-18 stablecoin per share (see StreamMath).
+    /// @return down The accumulator rounded down, as earnings are computed from it.
     function rewardPerToken() external view returns (uint256 down) {
         (down,) = _stream.rewardPerTokenAt(block.timestamp);
     }
 
     /// @notice Divisor turning `balance * (rewardPerToken - checkpoint)` into stablecoin units.
+    /// @return 10^(36 - stablecoin decimals), fixed at launch.
     function accumulatorScale() external view returns (uint256) {
         return _accumulatorScale();
     }
 
     /// @notice Stablecoin units streamed per second in the current period, times 1e12.
+    /// @return The rate; zero before the first stream, and still the last period's rate after it has finished
+    ///         (see `periodFinish`).
     function scaledRewardRate() external view returns (uint256) {
         return _supply.scaledRate;
     }
 
     /// @notice When the current stream period ends.
+    /// @return Unix time in seconds; zero before the first stream, in the past when nothing streams.
     function periodFinish() external view returns (uint256) {
         return _stream.periodFinish();
     }
 
     /// @notice Reward carried to the next period (no eligible supply, rate truncation), as last checkpointed,
     ///         in stablecoin units times 1e12.
+    /// @return The carried reward, stablecoin units times 1e12.
     function scaledUndistributed() external view returns (uint256) {
         return _scaledUndistributed;
     }
 
     /// @notice Stablecoin the token holds that no holder has earned yet: the rest of the current period, plus
     ///         what was carried. It belongs to whoever holds shares while it streams, so it counts in NAV.
+    /// @return Stablecoin units, rounded down.
     function unstreamed() external view returns (uint256) {
         Supply memory supply = _supply;
         (, uint256 scaledStopped) =
@@ -458,6 +468,9 @@ contract ClusterShareToken is
     }
 
     /// @notice Whether `account` is excluded from yield.
+    /// @param account Any address.
+    /// @return True for the cluster's token, vault and redemption queue, for excluded pools and for accounts that
+    ///         excluded themselves.
     function isExcluded(address account) external view returns (bool) {
         return _accounts[account].isExcluded();
     }
@@ -578,6 +591,7 @@ contract ClusterShareToken is
     }
 
     /// @notice The transfer policy, or address(0) when none is set.
+    /// @return The policy consulted on market transfers and mints (address(0): none, no compliance check).
     function transferPolicy() external view returns (ITransferPolicy) {
         return _policy;
     }
@@ -604,31 +618,37 @@ contract ClusterShareToken is
     }
 
     /// @notice The stablecoin the yield is paid in.
+    /// @return The stablecoin's address.
     function stablecoin() public view returns (address) {
         return CloneArgs.addressAt(0);
     }
 
     /// @notice The factory that launched this cluster and holds its roles.
+    /// @return The ClusterFactory's address.
     function factory() public view returns (address) {
         return CloneArgs.addressAt(2);
     }
 
     /// @notice The cluster's id in the factory's registry.
+    /// @return The id.
     function clusterId() public view returns (uint256) {
         return CloneArgs.uintAt(3);
     }
 
     /// @notice The cluster's revenue vault, the only address that can start a stream.
+    /// @return The vault's address.
     function vault() external view returns (address) {
         return _vault;
     }
 
     /// @notice The cluster's offering, the only address that can mint.
+    /// @return The offering's address.
     function offering() external view returns (address) {
         return _issuance.offering;
     }
 
     /// @notice The cluster's redemption queue, which holds requested shares in escrow.
+    /// @return The queue's address.
     function redemptionQueue() external view returns (address) {
         return _redemptionQueue;
     }

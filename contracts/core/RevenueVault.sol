@@ -196,6 +196,9 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice Wires a fresh clone; called once by the factory in the launch transaction.
+    /// @param params The revenue feed and its heartbeat, the epoch length, the operator fee and reserve slice in
+    ///        basis points, the bound on attested revenue per epoch, the offering and the redemption queue, and
+    ///        whether the cluster earns from launch (see InitParams).
     function initialize(InitParams calldata params) external initializer {
         if (params.epochLength < MIN_EPOCH_LENGTH || params.epochLength > MAX_EPOCH_LENGTH) {
             revert InvalidParameter("epochLength");
@@ -345,6 +348,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @notice Pays `amount` of the reserve to the redemption queue, which owes it to filled redeemers.
     ///         Redemption queue only.
+    /// @param amount Stablecoin units, at most `reserve`.
     function withdrawReserve(uint256 amount) external nonReentrant {
         if (msg.sender != _redemptionQueue) revert Unauthorized(msg.sender);
         uint256 available = reserve;
@@ -357,6 +361,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
 
     /// @notice Books `amount` that later issuance has just paid into this vault as reserve. Offering only (it
     ///         measured the transfer, so a fee-on-transfer stablecoin cannot over-credit the reserve).
+    /// @param amount Stablecoin units the offering has just transferred to the vault.
     function depositReserve(uint256 amount) external {
         if (msg.sender != _offering) revert Unauthorized(msg.sender);
         reserve += amount;
@@ -365,6 +370,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice The offering and the redemption queue this vault works with.
+    /// @return offering The cluster's offering: starts earning and deposits issuance money into the reserve.
+    /// @return redemptionQueue The cluster's redemption queue: the only address that may withdraw the reserve.
     function counterparts() external view returns (address offering, address redemptionQueue) {
         return (_offering, _redemptionQueue);
     }
@@ -380,6 +387,7 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice Sends the accrued operator fees to `to`. Cluster operator only.
+    /// @param to Receives all operator fees owed (not address(0)).
     function withdrawOperatorFees(address to) external nonReentrant {
         if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
         if (to == address(0)) revert ZeroAddress();
@@ -391,31 +399,39 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     }
 
     /// @notice When the running epoch can be closed.
+    /// @return Unix time in seconds: the epoch's start plus the epoch length; `closeEpoch` reverts before it.
     function epochEnd() public view returns (uint256) {
         return uint256(epochStart) + _config.epochLength;
     }
 
     /// @notice The cluster parameters fixed at launch.
+    /// @return The epoch length in seconds, the operator fee and reserve slice in basis points of each release,
+    ///         the stablecoin's decimals and the most revenue attested per epoch, in stablecoin units.
     function config() external view returns (Config memory) {
         return _config;
     }
 
     /// @notice The revenue feed and how it is read.
+    /// @return The cumulative revenue aggregator, its heartbeat (maximum answer age, in seconds) and its decimals
+    ///         when registered.
     function revenueFeed() external view returns (OracleLib.Feed memory) {
         return _revenueFeed;
     }
 
     /// @notice The stablecoin rent is paid in.
+    /// @return The stablecoin's address.
     function stablecoin() public view returns (address) {
         return CloneArgs.addressAt(0);
     }
 
     /// @notice The cluster's share token.
+    /// @return The share token's address.
     function shareToken() external view returns (address) {
         return address(_shareToken());
     }
 
     /// @notice The cluster's id in the factory's registry.
+    /// @return The id.
     function clusterId() public view returns (uint256) {
         return CloneArgs.uintAt(3);
     }

@@ -6,6 +6,8 @@ pragma solidity 0.8.28;
 ///         of the redemption reserve.
 interface IRevenueVault {
     /// @notice Pays `amount` of stablecoin rent into escrow, tagged with the renter's invoice reference `paymentRef`.
+    /// @param amount Stablecoin units, pulled from the caller (who must have approved the vault).
+    /// @param paymentRef The renter's invoice reference, emitted with the payment for reconciliation; not checked.
     function payRent(uint256 amount, bytes32 paymentRef) external;
 
     /// @notice Closes the current epoch once it has ended: reconciles escrow with the revenue feed and distributes.

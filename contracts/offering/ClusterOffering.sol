@@ -160,6 +160,11 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
 
     /// @notice The clone args of an offering with `params`, after the six cluster addresses and ids in `prefix`:
     ///         the price reduced to a lot by gcd(price, 1e18), then the caps, deadline and limits.
+    /// @param prefix `abi.encode(stablecoin, shareToken, factory, clusterId, vault, navOracle)`, shared by the
+    ///        cluster's market contracts.
+    /// @param params The raise's terms (see InitParams); `hardCap` zero for no raise.
+    /// @return `prefix` followed by the seven words `terms()` reads: lotAssets, lotShares, softCap, hardCap,
+    ///         deadline, minPerAccount, maxPerAccount.
     function cloneArgs(bytes memory prefix, InitParams calldata params) external pure returns (bytes memory) {
         uint256 divisor = _gcd(params.pricePerShare, 1e18);
         return bytes.concat(
@@ -180,6 +185,8 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
 
     /// @notice Buys shares for at most `assets` of stablecoin, minted to `receiver`. In the raise, only the whole
     ///         lots `assets` covers are bought (and paid); in later issuance, all of `assets` at NAV plus premium.
+    /// @param assets The most stablecoin units to spend, approved to the offering.
+    /// @param receiver Receives the shares (not address(0)); per-account limits and the transfer policy apply to it.
     /// @return shares Shares minted. See `previewBuy`.
     function buy(uint256 assets, address receiver) public nonReentrant returns (uint256 shares) {
         (Terms memory t, bool raising) = _purchaseTerms();
@@ -189,6 +196,8 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     }
 
     /// @notice Buys at least `shares` (the raise rounds up to whole lots; later issuance mints exactly `shares`).
+    /// @param shares Share base units (18 decimals) wanted.
+    /// @param receiver Receives the shares (not address(0)); per-account limits and the transfer policy apply to it.
     /// @return assets Stablecoin paid. See `previewBuyShares`.
     function buyShares(uint256 shares, address receiver) external nonReentrant returns (uint256 assets) {
         (Terms memory t, bool raising) = _purchaseTerms();
@@ -199,6 +208,13 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
 
     /// @notice `buy` after an EIP-2612 permit on the stablecoin for `assets`. A permit that was already used (for
     ///         example front-run) does not block the purchase when the allowance is there.
+    /// @param assets The most stablecoin units to spend, and the permit's value.
+    /// @param receiver Receives the shares, as in `buy`.
+    /// @param deadline The permit's deadline, in Unix seconds.
+    /// @param v The permit signature's recovery byte.
+    /// @param r The permit signature's `r`.
+    /// @param s The permit signature's `s`.
+    /// @return shares Shares minted, as `buy` returns them.
     function buyWithPermit(uint256 assets, address receiver, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
         external
         returns (uint256 shares)
@@ -209,12 +225,20 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
 
     /// @notice What `buy(assets)` mints and charges now. Reverts with the reason a purchase would fail for
     ///         the phase (closed raise, issuance disabled, sequencer down, unreadable revenue feed).
+    /// @param assets Stablecoin units to spend.
+    /// @return shares Share base units `buy` would mint.
+    /// @return cost Stablecoin units it would take: the whole lots `assets` covers in the raise, all of `assets`
+    ///         in later issuance.
     function previewBuy(uint256 assets) external view returns (uint256 shares, uint256 cost) {
         (Terms memory t, bool raising) = _purchaseTerms();
         return _quoteAssets(t, raising, assets);
     }
 
     /// @notice What `buyShares(shares)` mints and charges now.
+    /// @param shares Share base units wanted.
+    /// @return minted Share base units `buyShares` would mint: rounded up to whole lots in the raise, exactly
+    ///         `shares` in later issuance.
+    /// @return cost Stablecoin units it would take, rounded up.
     function previewBuyShares(uint256 shares) external view returns (uint256 minted, uint256 cost) {
         (Terms memory t, bool raising) = _purchaseTerms();
         return _quoteShares(t, raising, shares);
@@ -249,6 +273,8 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     }
 
     /// @notice After a failed raise: burns all of the caller's shares and sends what they paid to `to`.
+    /// @param to Receives the refund (not address(0)).
+    /// @return assets Stablecoin units refunded: exactly what the burned shares were bought for.
     function refund(address to) external nonReentrant returns (uint256 assets) {
         if (to == address(0)) revert ZeroAddress();
         if (phase() != Phase.Failed) revert RefundsNotOpen();
@@ -264,6 +290,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     }
 
     /// @notice Sends the raise's proceeds to `to` to buy the hardware. Cluster operator only.
+    /// @param to Receives all proceeds owed (not address(0)).
     function withdrawProceeds(address to) external nonReentrant {
         if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
         if (to == address(0)) revert ZeroAddress();
@@ -286,6 +313,10 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
 
     /// @notice Enables later issuance at NAV plus `premiumBps`, up to `cap` shares in total, or disables it.
     ///         Cluster operator only, once the cluster is active.
+    /// @param enabled Whether `buy` and `buyShares` sell new shares.
+    /// @param premiumBps Premium over the NAV oracle's entry value, in basis points, at most MAX_PREMIUM_BPS.
+    /// @param cap Share base units later issuance may mint in total, those already issued included (not below
+    ///        them).
     function configureIssuance(bool enabled, uint16 premiumBps, uint96 cap) external {
         if (msg.sender != _roles().operatorOf(clusterId())) revert Unauthorized(msg.sender);
         if (!_raise.succeeded) revert IssuanceDisabled();
@@ -299,6 +330,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- views
 
     /// @notice Where the offering stands now (Failed as soon as the deadline passes below the soft cap).
+    /// @return Raising, Succeeded (from launch when there is no raise) or Failed.
     function phase() public view returns (Phase) {
         Raise memory raise = _raise;
         if (raise.succeeded) return Phase.Succeeded;
@@ -309,12 +341,15 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
         return Phase.Raising;
     }
 
-    /// @notice The raise: stablecoin raised, deadline, and the outcome flags.
+    /// @notice The raise: stablecoin raised and the outcome flags.
+    /// @return Stablecoin units raised, whether the raise succeeded and whether `finalize` recorded its failure.
     function raiseState() external view returns (Raise memory) {
         return _raise;
     }
 
     /// @notice The raise's terms (price as a lot, caps, deadline, per-account limits); all zero without a raise.
+    /// @return t `lotAssets` stablecoin units buy `lotShares` share units; caps and per-account limits in
+    ///         stablecoin units (limits zero: none); deadline in Unix seconds.
     function terms() public view returns (Terms memory t) {
         // Terms is seven words laid out like clone args 6 to 12: one copy instead of seven.
         assembly ("memory-safe") {
@@ -323,16 +358,19 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     }
 
     /// @notice Later issuance settings and how much it has issued.
+    /// @return Whether it is enabled, the premium in basis points, the share cap and the shares issued so far.
     function issuance() external view returns (Issuance memory) {
         return _issuance;
     }
 
     /// @notice The stablecoin shares are bought with.
+    /// @return The stablecoin's address.
     function stablecoin() public view returns (address) {
         return CloneArgs.addressAt(0);
     }
 
     /// @notice The cluster's id in the factory's registry.
+    /// @return The id.
     function clusterId() public view returns (uint256) {
         return CloneArgs.uintAt(3);
     }

@@ -130,6 +130,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     }
 
     /// @notice Wires a fresh clone. Called once by the factory in the launch transaction.
+    /// @param params The appraisal feed (optional), the depreciation schedule and the NAV heartbeat (see
+    ///        InitParams); a non-zero `hardwareCost` (no raise) starts depreciation at launch.
     /// @param offering The cluster's offering, the only caller of `acquireHardware`.
     function initialize(InitParams calldata params, address offering) external initializer {
         _offering = offering;
@@ -160,6 +162,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     }
 
     /// @notice Starts depreciating hardware bought for `cost` now. Offering only, when the raise succeeds.
+    /// @param cost The raise's net proceeds, in stablecoin units (not zero, below 2^112): the schedule's starting
+    ///        value.
     function acquireHardware(uint256 cost) external {
         if (msg.sender != _offering) revert Unauthorized(msg.sender);
         if (_schedule.start != 0) revert HardwareAlreadyAcquired();
@@ -249,6 +253,7 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
 
     /// @notice The depreciation schedule's value now: cost falling in a straight line to the salvage value over
     ///         the useful life, then flat. Rounded down.
+    /// @return In stablecoin units; reverts (HardwareNotAcquired) before the hardware is bought.
     function scheduledValue() public view returns (uint256) {
         Schedule memory schedule = _schedule;
         if (schedule.start == 0) revert HardwareNotAcquired();
@@ -259,16 +264,21 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     }
 
     /// @notice The schedule and the feed settings.
+    /// @return The purchase cost, start (zero until acquired), useful life, salvage floor and appraisal deviation
+    ///         band in basis points, NAV heartbeat and decimals.
     function schedule() external view returns (Schedule memory) {
         return _schedule;
     }
 
     /// @notice The appraisal feed and how it is read (aggregator zero when there is none).
+    /// @return The aggregator, its heartbeat (maximum answer age, in seconds) and its decimals when registered.
     function appraisalFeed() external view returns (OracleLib.Feed memory) {
         return _appraisal;
     }
 
     /// @notice How long a published NAV stays usable by the protocol.
+    /// @return Seconds, from MIN_NAV_HEARTBEAT (1 hour) to MAX_NAV_HEARTBEAT (7 days): the staleness bound for
+    ///         rounds; Automation publishes a new round once the last is half this old.
     function navHeartbeat() external view returns (uint32) {
         return _schedule.navHeartbeat;
     }
@@ -332,6 +342,7 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     // ---------------------------------------------------------------- internals
 
     /// @notice The stablecoin NAV is counted in.
+    /// @return The stablecoin's address; answers use its decimals.
     function stablecoin() public view returns (address) {
         return CloneArgs.addressAt(0);
     }
