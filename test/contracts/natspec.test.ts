@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 /**
  * Every external or public function of every protocol contract (not mocks, interfaces or libraries) has NatSpec:
@@ -18,15 +18,28 @@ const ROOT = join(__dirname, "../..");
 
 interface Doc { methods?: Record<string, { notice?: string; details?: string; params?: Record<string, string>; returns?: Record<string, string> }> }
 
-function buildOutputs(): { contracts: Record<string, Record<string, { metadata: string; abi: any[] }>>; sources: Record<string, { ast: any }> } {
-  const dir = join(ROOT, "artifacts/build-info");
-  const merged = { contracts: {} as Record<string, any>, sources: {} as Record<string, any> };
-  for (const file of readdirSync(dir)) {
-    const { output } = JSON.parse(readFileSync(join(dir, file), "utf8"));
-    Object.assign(merged.contracts, output.contracts);
-    Object.assign(merged.sources, output.sources);
-  }
-  return merged;
+/**
+ * The compiler output of every protocol contract, each from the build info its artifact points to (incremental
+ * builds leave several build infos, and only the one an artifact names is current for it).
+ */
+function compiledContracts(): { path: string; name: string; contract: { metadata: string; abi: any[] }; ast: any }[] {
+  const found: { path: string; name: string; contract: { metadata: string; abi: any[] }; ast: any }[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".dbg.json")) {
+        const name = entry.name.slice(0, -".dbg.json".length);
+        const path = relative(join(ROOT, "artifacts"), dir);
+        if (path.startsWith("contracts/mocks/")) continue;
+        const buildInfo = join(dir, JSON.parse(readFileSync(full, "utf8")).buildInfo);
+        const { output } = JSON.parse(readFileSync(buildInfo, "utf8"));
+        found.push({ path, name, contract: output.contracts[path][name], ast: output.sources[path].ast });
+      }
+    }
+  };
+  walk(join(ROOT, "artifacts/contracts"));
+  return found;
 }
 
 function signature(fragment: { name: string; inputs: { type: string; components?: unknown[] }[] }): string {
@@ -37,44 +50,40 @@ function signature(fragment: { name: string; inputs: { type: string; components?
 
 describe("NatSpec", () => {
   it("documents every external function of every protocol contract: notice, each parameter, each return value", () => {
-    const { contracts, sources } = buildOutputs();
     const missing: string[] = [];
     let checked = 0;
-    for (const [path, byName] of Object.entries(contracts)) {
-      if (!path.startsWith("contracts/") || path.startsWith("contracts/mocks/")) continue;
-      for (const [name, contract] of Object.entries(byName)) {
-        const node = sources[path].ast.nodes.find((n: any) => n.nodeType === "ContractDefinition" && n.name === name);
-        if (!node || node.contractKind !== "contract") continue;
-        const getters = new Set<string>();
-        const standard = new Set<string>();
-        const own = new Set<string>();
-        for (const n of node.nodes) {
-          if (n.nodeType === "VariableDeclaration" && n.visibility === "public") getters.add(n.name);
-          if (n.nodeType !== "FunctionDefinition") continue;
-          own.add(n.name);
-          const inherited = /@inheritdoc\s+(\w+)/.exec(n.documentation?.text ?? "")?.[1];
-          if (inherited && STANDARDS.has(inherited)) standard.add(n.name);
+    for (const { name, contract, ast } of compiledContracts()) {
+      const node = ast.nodes.find((n: any) => n.nodeType === "ContractDefinition" && n.name === name);
+      if (!node || node.contractKind !== "contract") continue;
+      const getters = new Set<string>();
+      const standard = new Set<string>();
+      const own = new Set<string>();
+      for (const n of node.nodes) {
+        if (n.nodeType === "VariableDeclaration" && n.visibility === "public") getters.add(n.name);
+        if (n.nodeType !== "FunctionDefinition") continue;
+        own.add(n.name);
+        const inherited = /@inheritdoc\s+(\w+)/.exec(n.documentation?.text ?? "")?.[1];
+        if (inherited && STANDARDS.has(inherited)) standard.add(n.name);
+      }
+      const metadata = JSON.parse(contract.metadata);
+      const userdoc: Doc = metadata.output.userdoc;
+      const devdoc: Doc = metadata.output.devdoc;
+      for (const fragment of contract.abi.filter((f) => f.type === "function")) {
+        if (getters.has(fragment.name)) continue;
+        // Inherited from OpenZeppelin unchanged (AccessControl's role functions, ERC-165), or a standard's own.
+        if (!own.has(fragment.name) || standard.has(fragment.name)) continue;
+        const sig = signature(fragment);
+        const notice = userdoc.methods?.[sig]?.notice;
+        const dev = devdoc.methods?.[sig];
+        checked += 1;
+        if (!notice) missing.push(`${name}.${sig}: @notice`);
+        for (const input of fragment.inputs) {
+          if (input.name && !dev?.params?.[input.name]) missing.push(`${name}.${sig}: @param ${input.name}`);
         }
-        const metadata = JSON.parse(contract.metadata);
-        const userdoc: Doc = metadata.output.userdoc;
-        const devdoc: Doc = metadata.output.devdoc;
-        for (const fragment of contract.abi.filter((f) => f.type === "function")) {
-          if (getters.has(fragment.name)) continue;
-          // Inherited from OpenZeppelin unchanged (AccessControl's role functions, ERC-165), or a standard's own.
-          if (!own.has(fragment.name) || standard.has(fragment.name)) continue;
-          const sig = signature(fragment);
-          const notice = userdoc.methods?.[sig]?.notice;
-          const dev = devdoc.methods?.[sig];
-          checked += 1;
-          if (!notice) missing.push(`${name}.${sig}: @notice`);
-          for (const input of fragment.inputs) {
-            if (input.name && !dev?.params?.[input.name]) missing.push(`${name}.${sig}: @param ${input.name}`);
-          }
-          fragment.outputs.forEach((output: any, i: number) => {
-            const key = output.name || `_${i}`;
-            if (!dev?.returns?.[key]) missing.push(`${name}.${sig}: @return ${key}`);
-          });
-        }
+        fragment.outputs.forEach((output: any, i: number) => {
+          const key = output.name || `_${i}`;
+          if (!dev?.returns?.[key]) missing.push(`${name}.${sig}: @return ${key}`);
+        });
       }
     }
     expect(checked).toBeGreaterThan(120);
