@@ -27,7 +27,7 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///         high-water mark. The feed's value when the cluster starts earning is the baseline, so billing history is
 ///         never attested. The protocol admin can replace the feed after FEED_CHANGE_DELAY (the guardian can veto).
 /// @dev Invariants: escrow + distributedToHolders + totalFees + reserveFunded == totalRentPaid;
-///      reserve == reserveFunded + reserveFromIssuance - reservePaidOut; and
+///      reserve == reserveFunded + reserveFromIssuance + reserveFromDonations - reservePaidOut; and
 ///      the amount released never exceeds what the feed attested.
 ///      Deployed as an EIP-1167 clone with immutable args `abi.encode(stablecoin, shareToken, factory, clusterId)`.
 contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault, AutomationCompatibleInterface {
@@ -112,6 +112,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     uint256 public reserve;
     /// @notice All stablecoin later issuance added to the reserve.
     uint256 public reserveFromIssuance;
+    /// @notice All stablecoin that reached the vault outside its books (plain transfers) and was swept into the reserve.
+    uint256 public reserveFromDonations;
     /// @notice All reserve paid out to fill redemptions.
     uint256 public reservePaidOut;
     /// @notice Protocol fees taken but not yet withdrawn.
@@ -165,6 +167,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     event ReserveWithdrawn(uint256 amount, uint256 reserve);
     /// @notice Later issuance added `amount` to the reserve; `reserve` is the new total.
     event ReserveDeposited(uint256 amount, uint256 reserve);
+    /// @notice `by` swept `amount` that reached the vault outside its books into the reserve; `reserve` is the new total.
+    event DonationsSwept(address indexed by, uint256 amount, uint256 reserve);
     /// @notice Accrued fees were withdrawn.
     event FeesWithdrawn(address indexed to, uint256 amount, bool protocol);
 
@@ -186,6 +190,8 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     error Unauthorized(address caller);
     /// @notice There is nothing to withdraw.
     error NothingToWithdraw();
+    /// @notice The vault holds nothing beyond its books.
+    error NothingToSweep();
     /// @notice The address must not be zero.
     error ZeroAddress();
     /// @notice A launch parameter is outside its allowed range.
@@ -367,6 +373,20 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         reserve += amount;
         reserveFromIssuance += amount;
         emit ReserveDeposited(amount, reserve);
+    }
+
+    /// @notice Sweeps stablecoin that reached the vault outside its books (a plain transfer instead of `payRent`, a
+    ///         gift) into the redemption reserve, where it backs every share: never to an insider, no fee taken.
+    ///         Anyone may call, a keeper too.
+    /// @return amount Stablecoin units swept: the balance above escrow, reserve and the fees owed.
+    function sweepDonations() external nonReentrant returns (uint256 amount) {
+        uint256 booked = escrow + reserve + protocolFeesOwed + operatorFeesOwed;
+        uint256 balance = IERC20(stablecoin()).balanceOf(address(this));
+        if (balance <= booked) revert NothingToSweep();
+        amount = balance - booked;
+        reserve += amount;
+        reserveFromDonations += amount;
+        emit DonationsSwept(msg.sender, amount, reserve);
     }
 
     /// @notice The offering and the redemption queue this vault works with.

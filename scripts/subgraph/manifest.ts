@@ -71,6 +71,7 @@ const TEMPLATES: SourceSpec[] = [
       RevenueFeedChangeCancelled: "handleRevenueFeedChangeCancelled",
       RevenueFeedChanged: "handleRevenueFeedChanged",
       TransferFeeCharged: "handleTransferFeeCharged",
+      DonationsSwept: "handleDonationsSwept",
     },
   },
   {

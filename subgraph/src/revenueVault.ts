@@ -1,6 +1,6 @@
 import { BigDecimal, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import {
-  EarningStarted, EpochClosed, RentPaid, ReserveDeposited, ReserveWithdrawn, RevenueFeedChangeCancelled,
+  DonationsSwept, EarningStarted, EpochClosed, RentPaid, ReserveDeposited, ReserveWithdrawn, RevenueFeedChangeCancelled,
   RevenueFeedChanged, RevenueFeedProposed, RevenueReported, TransferFeeCharged,
 } from "../generated/templates/RevenueVault/RevenueVault";
 import { Cluster, Epoch, OracleReport, RentPayment, RevenueFeedChange } from "../generated/schema";
@@ -110,6 +110,10 @@ export function handleReserveWithdrawn(event: ReserveWithdrawn): void {
 }
 
 export function handleReserveDeposited(event: ReserveDeposited): void {
+  setReserve(event.params.reserve, event);
+}
+
+export function handleDonationsSwept(event: DonationsSwept): void {
   setReserve(event.params.reserve, event);
 }
 

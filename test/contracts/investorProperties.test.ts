@@ -326,12 +326,12 @@ class Harness {
 
   async checkInvariants(): Promise<void> {
     const { token, vault, queue, stable } = this.d;
-    const [escrow, distributed, fees, reserveFunded, rent, reserve, issued, paidOut] = await Promise.all([
+    const [escrow, distributed, fees, reserveFunded, rent, reserve, issued, donated, paidOut] = await Promise.all([
       vault.escrow(), vault.distributedToHolders(), vault.totalFees(), vault.reserveFunded(), vault.totalRentPaid(),
-      vault.reserve(), vault.reserveFromIssuance(), vault.reservePaidOut(),
+      vault.reserve(), vault.reserveFromIssuance(), vault.reserveFromDonations(), vault.reservePaidOut(),
     ]);
     expect(escrow + distributed + fees + reserveFunded).toBe(rent); // 4
-    expect(reserve).toBe(reserveFunded + issued - paidOut);
+    expect(reserve).toBe(reserveFunded + issued + donated - paidOut);
 
     let earned = 0n;
     let pending = 0n;

@@ -222,6 +222,21 @@ describe.each([6, 18])("RevenueVault with a %i-decimal stablecoin", (stableDecim
     expect([await vault.escrow(), await vault.totalRentPaid()]).toEqual([990n, 990n]);
   });
 
+  it("sweeps stablecoin sent outside payRent into the reserve, which backs every share, taking no fee", async () => {
+    await d.vault.connect(d.renter).payRent(1_000n * d.unit, REF);
+    await expectRevert(d.vault.connect(d.stranger).sweepDonations(), d.vault, "NothingToSweep");
+    await d.stable.connect(d.renter).transfer(await d.vault.getAddress(), 250n * d.unit + 1n);
+    const before = await books(d);
+    const receipt = (await (await d.vault.connect(d.stranger).sweepDonations()).wait())!;
+    const swept = receipt.logs.map((l) => d.vault.interface.parseLog(l)).find((e) => e?.name === "DonationsSwept")!;
+    expect(swept.args.toArray()).toEqual([d.stranger.address, 250n * d.unit + 1n, 250n * d.unit + 1n]);
+    const after = await books(d);
+    expect(after).toEqual({ ...before, reserve: before.reserve + 250n * d.unit + 1n });
+    expect(await d.vault.reserveFromDonations()).toBe(250n * d.unit + 1n);
+    await expectBooksBalance(d);
+    await expectRevert(d.vault.sweepDonations(), d.vault, "NothingToSweep");
+  });
+
   describe("fees", () => {
     beforeEach(async () => {
       await d.vault.connect(d.renter).payRent(10_000n * d.unit, REF);
