@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
 
 /// @title AllowlistPolicy
 /// @notice A cluster's optional compliance rule: shares may only be received by allowlisted accounts whose entry has
@@ -19,7 +20,7 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///        lapsed. A freeze stops an account's shares on the market; it cannot trap its money.
 ///      - A DEX pool is an ordinary account here: it must be allowlisted to hold shares.
 ///      EIP-1167 clone; immutable args `abi.encode(factory, clusterId, shareToken, revenueVault, redemptionQueue)`.
-contract AllowlistPolicy is ITransferPolicy {
+contract AllowlistPolicy is ITransferPolicy, IClusterErrors {
     /// @dev One account's standing. `expiry` is a timestamp; zero means not allowlisted.
     struct Entry {
         uint64 expiry;
@@ -33,16 +34,12 @@ contract AllowlistPolicy is ITransferPolicy {
     /// @notice `account` was frozen (true) or unfrozen (false) by `by`.
     event FreezeUpdated(address indexed account, bool frozen, address indexed by);
 
-    /// @notice The caller lacks the role this function needs.
-    error Unauthorized(address caller);
     /// @notice Entries must expire in the future (use zero to remove one).
     error ExpiryInPast(uint64 expiry);
     /// @notice The cluster's own contracts are always allowed and cannot be frozen.
     error ProtocolAccount(address account);
     /// @notice The account already has this freeze status.
     error FreezeUnchanged(address account, bool frozen);
-    /// @notice The address must not be zero.
-    error ZeroAddress();
 
     /// @notice Allowlists each of `accounts` until `expiry`, or removes them with `expiry` = 0. Operator or admin.
     /// @param accounts Accounts to allowlist or remove; none may be the cluster's share token, vault or redemption

@@ -14,6 +14,7 @@ import {RevenueVault} from "./RevenueVault.sol";
 import {ClusterOffering} from "../offering/ClusterOffering.sol";
 import {RedemptionQueue} from "../redemption/RedemptionQueue.sol";
 import {NavOracle} from "../oracles/NavOracle.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
 
 /// @title ClusterFactory
 /// @notice Launches a GPU cluster in one transaction (share token, revenue vault, offering, redemption queue, NAV
@@ -22,7 +23,7 @@ import {NavOracle} from "../oracles/NavOracle.sol";
 ///         single source of roles: protocol admin (DEFAULT_ADMIN_ROLE), guardian, and per cluster operator and keeper.
 /// @dev Implementations cannot be upgraded under a launched cluster; the admin may only point future launches at
 ///      new implementations.
-contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
+contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry, IClusterErrors {
     /// @notice May pause and unpause any cluster.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @notice Upper bound on the protocol fee, in basis points of released rent.
@@ -126,16 +127,10 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry {
 
     /// @notice No cluster has this id.
     error UnknownCluster(uint256 clusterId);
-    /// @notice The caller lacks the role this function needs.
-    error Unauthorized(address caller);
-    /// @notice The address must not be zero.
-    error ZeroAddress();
     /// @notice The protocol fee exceeds MAX_PROTOCOL_FEE_BPS.
     error ProtocolFeeTooHigh(uint16 bps);
     /// @notice The stablecoin must be a contract with 6 to 18 decimals (`decimals` is what it reports).
     error UnsupportedStablecoin(address stablecoin, uint8 decimals);
-    /// @notice An implementation must be a deployed contract.
-    error NotAContract(address implementation);
     /// @notice Launch parameters contradict each other (`name` says which).
     error InconsistentLaunch(string name);
     /// @notice Utilisation is a fraction in basis points and cannot exceed 100 %.

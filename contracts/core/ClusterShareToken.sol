@@ -18,6 +18,7 @@ import {StreamMath, PackedStream} from "../libraries/StreamMath.sol";
 import {PackedAccount, PackedAccountLib} from "../libraries/PackedAccount.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
 import {IDexRegistry} from "../interfaces/IDexRegistry.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
 
 /// @title ClusterShareToken
 /// @notice One GPU cluster's shares: a plain ERC-20 with EIP-2612 permit (18 decimals, no fee, no rebase, no
@@ -34,7 +35,8 @@ contract ClusterShareToken is
     IShareToken,
     IERC20Metadata,
     IERC20Permit,
-    IERC20Errors
+    IERC20Errors,
+    IClusterErrors
 {
     using SafeERC20 for IERC20;
 
@@ -131,20 +133,12 @@ contract ClusterShareToken is
     /// @notice The offering succeeded: shares move freely from now on.
     event Unlocked();
 
-    /// @notice The guardian paused the cluster.
-    error EnforcedPause();
     /// @notice The cluster is not paused.
     error ExpectedPause();
-    /// @notice The caller lacks the role this function needs.
-    error Unauthorized(address caller);
     /// @notice The transfer policy refused the transfer.
     error TransferNotAllowed(address from, address to, uint256 amount);
     /// @notice There is nothing to claim.
     error NothingToClaim();
-    /// @notice The address must not be zero.
-    error ZeroAddress();
-    /// @notice A transfer policy must be a contract (or address(0) for none).
-    error NotAContract(address account);
     /// @notice The protocol admin has not registered a Uniswap V2 factory, so no pool address can be proven.
     error NoDexFactory();
     /// @notice A pool pairs the share token with another token.
@@ -153,8 +147,6 @@ contract ClusterShareToken is
     error NoPolicyProposal();
     /// @notice The proposed policy can only be applied from `executableAt`.
     error PolicyDelayPending(uint256 executableAt);
-    /// @notice The token holds no stablecoin beyond what its books owe.
-    error NothingToSweep();
     /// @notice The account already has this exclusion status.
     error ExclusionUnchanged(address account, bool excluded);
     /// @notice Protocol contracts of the cluster are always excluded.

@@ -15,6 +15,8 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {OracleLib} from "../libraries/OracleLib.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
+import {BPS} from "../libraries/Constants.sol";
 
 /// @title RevenueVault
 /// @notice Holds a cluster's rent in escrow and, once per epoch, releases what the revenue feed attests:
@@ -30,7 +32,7 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///      reserve == reserveFunded + reserveFromIssuance + reserveFromDonations - reservePaidOut; and
 ///      the amount released never exceeds what the feed attested.
 ///      Deployed as an EIP-1167 clone with immutable args `abi.encode(stablecoin, shareToken, factory, clusterId)`.
-contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault, AutomationCompatibleInterface {
+contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault, AutomationCompatibleInterface, IClusterErrors {
     using SafeERC20 for IERC20;
 
     /// @notice Cluster parameters fixed at launch.
@@ -63,8 +65,6 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
         uint128 baseline; // the new feed's answer (in stablecoin units) that stands for the billing already seen
         uint128 maxCarried; // carriedRevenue is capped at this when the change applies (to clear a bad feed's claims)
     }
-
-    uint256 public constant BPS = 10_000;
     uint256 public constant MAX_OPERATOR_FEE_BPS = 2_000;
     uint256 public constant MAX_RESERVE_BPS = 5_000;
     uint256 public constant MIN_EPOCH_LENGTH = 1 hours;
@@ -172,30 +172,16 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
     /// @notice Accrued fees were withdrawn.
     event FeesWithdrawn(address indexed to, uint256 amount, bool protocol);
 
-    /// @notice The amount must be positive.
-    error ZeroAmount();
     /// @notice The epoch runs until `endsAt`.
     error EpochNotEnded(uint256 epoch, uint256 endsAt);
     /// @notice No revenue feed change is pending.
     error NoFeedChangePending();
     /// @notice The proposed revenue feed can replace the current one from `readyAt`.
     error FeedChangeNotReady(uint256 readyAt);
-    /// @notice The guardian paused the cluster.
-    error EnforcedPause();
     /// @notice The cluster's offering has not succeeded: no hardware, no rent.
     error ClusterNotActive();
     /// @notice The reserve holds only `reserve`.
     error InsufficientReserve(uint256 requested, uint256 reserve);
-    /// @notice The caller lacks the role this function needs.
-    error Unauthorized(address caller);
-    /// @notice There is nothing to withdraw.
-    error NothingToWithdraw();
-    /// @notice The vault holds nothing beyond its books.
-    error NothingToSweep();
-    /// @notice The address must not be zero.
-    error ZeroAddress();
-    /// @notice A launch parameter is outside its allowed range.
-    error InvalidParameter(string name);
 
     constructor() {
         _disableInitializers();

@@ -12,6 +12,8 @@ import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
 import {NavOracle} from "../oracles/NavOracle.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
+import {BPS, WAD} from "../libraries/Constants.sol";
 
 /// @title ClusterOffering
 /// @notice The primary market of one cluster.
@@ -31,7 +33,7 @@ import {NavOracle} from "../oracles/NavOracle.sol";
 ///      The terms never change, so they live in the clone's code, not in storage: a purchase reads one slot.
 ///      EIP-1167 clone; immutable args `abi.encode(stablecoin, shareToken, factory, clusterId, vault, navOracle,
 ///      lotAssets, lotShares, softCap, hardCap, deadline, minPerAccount, maxPerAccount)` (see `cloneArgs`).
-contract ClusterOffering is Initializable, ReentrancyGuardTransient {
+contract ClusterOffering is Initializable, ReentrancyGuardTransient, IClusterErrors {
     using SafeERC20 for IERC20;
 
     /// @notice Launch parameters. `hardCap` zero means no raise (the operator already owns the hardware).
@@ -76,8 +78,6 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
         uint96 cap; // shares that may be issued in total
         uint96 issued;
     }
-
-    uint256 public constant BPS = 10_000;
     uint16 public constant MAX_PREMIUM_BPS = 5_000;
 
     Raise private _raise;
@@ -103,12 +103,6 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     /// @notice Proceeds or protocol fee left the offering.
     event ProceedsWithdrawn(address indexed to, uint256 amount, bool protocol);
 
-    /// @notice The amount must be positive (at least one lot in the raise).
-    error ZeroAmount();
-    /// @notice The address must not be zero.
-    error ZeroAddress();
-    /// @notice The caller lacks the role this function needs.
-    error Unauthorized(address caller);
     /// @notice The raise is over (deadline passed, or it was finalised).
     error OfferingClosed();
     /// @notice Only `remaining` stablecoin fit under the hard cap.
@@ -131,12 +125,6 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     error IssuanceCapExceeded(uint256 shares, uint256 remaining);
     /// @notice The stablecoin took a fee on transfer: `received` arrived instead of `expected`.
     error FeeOnTransferNotSupported(uint256 expected, uint256 received);
-    /// @notice There is nothing to withdraw.
-    error NothingToWithdraw();
-    /// @notice The revenue feed cannot be read, so the attested rent in escrow (part of the price) is unknown.
-    error PendingReleaseUnknown();
-    /// @notice A launch parameter is outside its allowed range.
-    error InvalidParameter(string name);
 
     constructor() {
         _disableInitializers();
@@ -166,12 +154,12 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     /// @return `prefix` followed by the seven words `terms()` reads: lotAssets, lotShares, softCap, hardCap,
     ///         deadline, minPerAccount, maxPerAccount.
     function cloneArgs(bytes memory prefix, InitParams calldata params) external pure returns (bytes memory) {
-        uint256 divisor = _gcd(params.pricePerShare, 1e18);
+        uint256 divisor = _gcd(params.pricePerShare, WAD);
         return bytes.concat(
             prefix,
             abi.encode(
                 params.pricePerShare / divisor,
-                1e18 / divisor,
+                WAD / divisor,
                 params.softCap,
                 params.hardCap,
                 params.deadline,
@@ -302,7 +290,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
     }
 
     /// @notice Sends the protocol fee on the raise to the protocol's fee recipient. Anyone may trigger it.
-    function withdrawProtocolFee() external nonReentrant {
+    function withdrawProtocolFees() external nonReentrant {
         (address recipient,) = _roles().protocolFee();
         uint256 amount = protocolFeeOwed;
         if (amount == 0) revert NothingToWithdraw();
@@ -396,7 +384,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
             uint256 lots = assets / t.lotAssets;
             return (lots * t.lotShares, lots * t.lotAssets);
         }
-        return ((assets * 1e18) / _issuancePrice(), assets);
+        return ((assets * WAD) / _issuancePrice(), assets);
     }
 
     /// @dev At least `shares` (whole lots) in the raise, exactly `shares` later, and what they cost (rounded up).
@@ -409,7 +397,7 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient {
             uint256 lots = Math.ceilDiv(shares, t.lotShares);
             return (lots * t.lotShares, lots * t.lotAssets);
         }
-        return (shares, Math.mulDiv(shares, _issuancePrice(), 1e18, Math.Rounding.Ceil));
+        return (shares, Math.mulDiv(shares, _issuancePrice(), WAD, Math.Rounding.Ceil));
     }
 
     /// @dev Checks the limits of the phase, takes `cost` from the buyer (measured) and mints `shares`.

@@ -13,6 +13,8 @@ import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {IClusterRoles} from "../interfaces/IClusterRoles.sol";
 import {OracleLib} from "../libraries/OracleLib.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
+import {BPS, WAD} from "../libraries/Constants.sol";
 
 /// @title NavOracle
 /// @notice Publishes a cluster's net asset value per share as a Chainlink-style feed, so lending markets can price
@@ -36,7 +38,7 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///      The queue and the offering do not read rounds: they call `quote()`, so no keeper order or stale round
 ///      can choose their price.
 ///      EIP-1167 clone; immutable args `abi.encode(stablecoin, shareToken, factory, clusterId, vault)`.
-contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatibleInterface {
+contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatibleInterface, IClusterErrors {
     /// @notice Launch parameters.
     struct InitParams {
         AggregatorV3Interface appraisalFeed; // optional: address(0) means the schedule alone
@@ -73,8 +75,6 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         bool appraised;
         bool pendingKnown; // false: the vault's pending release could not be read (feed, sequencer) and is left out
     }
-
-    uint256 public constant BPS = 10_000;
     /// @notice GPUs lose 30-40 % of their value a year: three years to salvage is the default.
     uint32 public constant DEFAULT_USEFUL_LIFE = 3 * 365 days;
     uint32 public constant MIN_USEFUL_LIFE = 180 days;
@@ -108,8 +108,6 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     /// @notice The hardware was bought for `cost`; depreciation runs from `start`.
     event HardwareAcquired(uint256 cost, uint256 start);
 
-    /// @notice The caller lacks the role this function needs.
-    error Unauthorized(address caller);
     /// @notice The hardware has not been bought yet (the offering has not succeeded): there is no NAV.
     error HardwareNotAcquired();
     /// @notice The hardware was already acquired.
@@ -118,12 +116,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     error NoSharesOutstanding();
     /// @notice Everything the cluster owns is worth nothing: a zero NAV is never published.
     error ZeroNav();
-    /// @notice The revenue feed cannot be read, so the attested rent in escrow (part of NAV) is unknown.
-    error PendingReleaseUnknown();
     /// @notice No round with this id was published.
     error RoundNotFound(uint80 roundId);
-    /// @notice A launch parameter is outside its allowed range.
-    error InvalidParameter(string name);
 
     constructor() {
         _disableInitializers();
@@ -225,10 +219,10 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         b.streaming = token.unstreamed() + pendingToHolders;
         b.eligibleSupply = token.eligibleSupply();
         uint256 book = b.hardwareValue + b.reserve + b.pendingReserve;
-        b.navPerShare = (book * 1e18) / b.totalSupply;
+        b.navPerShare = (book * WAD) / b.totalSupply;
         // With nothing earning, a buyer would earn the whole carried stream: price it as if one share earned it.
-        b.entryPerShare = Math.ceilDiv(book * 1e18, b.totalSupply)
-            + Math.ceilDiv(b.streaming * 1e18, Math.max(b.eligibleSupply, 1e18));
+        b.entryPerShare = Math.ceilDiv(book * WAD, b.totalSupply)
+            + Math.ceilDiv(b.streaming * WAD, Math.max(b.eligibleSupply, WAD));
     }
 
     /// @notice The hardware's value now: the appraisal when it is fresh, believable and no older than the last round,

@@ -15,6 +15,8 @@ import {IRevenueVault} from "../interfaces/IRevenueVault.sol";
 import {ITransferPolicy} from "../interfaces/ITransferPolicy.sol";
 import {NavOracle} from "../oracles/NavOracle.sol";
 import {CloneArgs} from "../libraries/CloneArgs.sol";
+import {IClusterErrors} from "../interfaces/IClusterErrors.sol";
+import {BPS, WAD} from "../libraries/Constants.sol";
 
 /// @title RedemptionQueue
 /// @notice Asynchronous redemption at NAV, ERC-7540 style: `requestRedeem` escrows shares (they stop earning; what
@@ -43,7 +45,7 @@ import {CloneArgs} from "../libraries/CloneArgs.sol";
 ///        matured, a new request waits until it is filled or cancelled (`RequestInProgress`), or uses another
 ///        controller. The requestId of ERC-7540 is the era the request joined.
 ///      EIP-1167 clone; immutable args `abi.encode(stablecoin, shareToken, factory, clusterId, vault, navOracle)`.
-contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationCompatibleInterface {
+contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationCompatibleInterface, IClusterErrors {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -96,8 +98,6 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         uint8 stablecoinDecimals;
         uint96 sharesFilled; // all shares ever filled (and burned)
     }
-
-    uint256 public constant BPS = 10_000;
     /// @notice Upper bound on the redemption fee, which stays in the reserve for the remaining holders.
     uint16 public constant MAX_REDEMPTION_FEE_BPS = 1_000;
     uint256 private constant ASSETS_PER_UNIT_SCALE = 1e36;
@@ -161,12 +161,6 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     /// @notice ERC-7540: `controller` approved or revoked `operator`.
     event OperatorSet(address indexed controller, address indexed operator, bool approved);
 
-    /// @notice The amount must be positive.
-    error ZeroAmount();
-    /// @notice The address must not be zero.
-    error ZeroAddress();
-    /// @notice The caller is neither the owner/controller nor its approved operator.
-    error Unauthorized(address caller);
     /// @notice `controller` has no pending shares in request `requestId` (filled, cancelled, or never made).
     error NothingPending(uint256 requestId, address controller);
     /// @notice `controller`'s request `requestId` has matured and is not filled yet: one request at a time.
@@ -181,15 +175,9 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     error ReserveTooSmall(uint256 reserve, uint256 pricePerShare);
     /// @notice NAV minus the redemption fee rounds to zero.
     error ZeroRedemptionPrice(uint256 navPerShare);
-    /// @notice The guardian paused the cluster.
-    error EnforcedPause();
-    /// @notice The revenue feed cannot be read, so the attested rent in escrow (part of NAV) is unknown.
-    error PendingReleaseUnknown();
     /// @notice The transfer policy would not let the owner give shares to `controller`, who would get them back on
     ///         a cancel.
     error ControllerNotAllowed(address controller);
-    /// @notice A launch parameter is outside its allowed range.
-    error InvalidParameter(string name);
 
     constructor() {
         _disableInitializers();
@@ -614,15 +602,15 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         view
         returns (Fill memory f)
     {
-        f.full = available >= Math.mulDiv(totals.pending, price, 1e18, Math.Rounding.Ceil);
-        f.shares = f.full ? totals.pending : (available * 1e18) / price;
+        f.full = available >= Math.mulDiv(totals.pending, price, WAD, Math.Rounding.Ceil);
+        f.shares = f.full ? totals.pending : (available * WAD) / price;
         if (f.shares == 0) return f;
         f.era = era;
         f.units = totals.units;
         f.pendingAfter = uint96(totals.pending - f.shares);
         uint256 settlement = _settlementOf[era];
         f.paidPerUnitBefore = settlement & PER_UNIT_MASK;
-        _bookAssets(f, (f.shares * price) / 1e18);
+        _bookAssets(f, (f.shares * price) / WAD);
         if (!f.full) {
             // Never up: a request's pending shares only shrink, so what it was shown as filled stays filled.
             uint256 before = settlement & SETTLED != 0 ? _remainingPerUnit[era] : REMAINING_SCALE;

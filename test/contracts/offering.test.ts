@@ -322,7 +322,7 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       await expectRefused(() => d.offering.finalize(), d.offering, "OfferingStillOpen");
       await expectRefused(() => d.offering.connect(alice).refund(alice.address), d.offering, "RefundsNotOpen");
       await expectRefused(() => d.offering.connect(d.operator).withdrawProceeds(d.operator.address), d.offering, "NothingToWithdraw");
-      await expectRefused(() => d.offering.withdrawProtocolFee(), d.offering, "NothingToWithdraw");
+      await expectRefused(() => d.offering.withdrawProtocolFees(), d.offering, "NothingToWithdraw");
       await expectRefused(() => d.offering.connect(d.operator).configureIssuance(true, 0, ISSUANCE_CAP), d.offering, "IssuanceDisabled");
       expect(await d.offering.phase()).toBe(Phase.Raising);
     });
@@ -418,11 +418,11 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       // Anyone may push the fee, and it only ever goes to the protocol's recipient.
       const toProtocol = await changes(
         () => [stableOf(d.feeRecipient), stableOf(d.stranger), stableOf(d.offering)],
-        () => d.offering.connect(d.stranger).withdrawProtocolFee(),
+        () => d.offering.connect(d.stranger).withdrawProtocolFees(),
       );
       expect(toProtocol.deltas).toEqual([fee, 0n, -fee]);
       expect(eventsIn(toProtocol.receipt, d.offering, "ProceedsWithdrawn")).toEqual([[d.feeRecipient.address, fee, true]]);
-      await expectRefused(() => d.offering.withdrawProtocolFee(), d.offering, "NothingToWithdraw");
+      await expectRefused(() => d.offering.withdrawProtocolFees(), d.offering, "NothingToWithdraw");
 
       expect(await stableOf(d.offering)).toBe(0n);
       expect([await d.offering.proceedsOwed(), await d.offering.protocolFeeOwed()]).toEqual([0n, 0n]);
@@ -515,7 +515,7 @@ describe.each([6, 18])("ClusterOffering with a %i-decimal stablecoin", (stableDe
       await expectRevert(d.offering.previewBuy(units(300n)), d.offering, "OfferingClosed");
       await expectRefused(() => d.offering.connect(d.operator).configureIssuance(true, 0, ISSUANCE_CAP), d.offering, "IssuanceDisabled");
       await expectRefused(() => d.offering.connect(d.operator).withdrawProceeds(d.operator.address), d.offering, "NothingToWithdraw");
-      await expectRefused(() => d.offering.withdrawProtocolFee(), d.offering, "NothingToWithdraw");
+      await expectRefused(() => d.offering.withdrawProtocolFees(), d.offering, "NothingToWithdraw");
       await expectRefused(() => d.token.connect(alice).transfer(bob.address, SHARE), d.token, "SharesLocked");
       await expectRevert(d.nav.update(), d.nav, "HardwareNotAcquired");
     });
