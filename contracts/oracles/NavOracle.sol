@@ -87,7 +87,7 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     OracleLib.Feed private _appraisal;
     uint80 private _latestRound;
     address private _offering;
-    /// @dev `answer | updatedAt << 192`.
+    /// @dev One word per round: see `_packRound` (answer in the low ROUND_UPDATED_AT_OFFSET bits, updatedAt above).
     mapping(uint80 roundId => uint256) private _rounds;
 
     /// @notice Round `roundId` published `navPerShare`, observed at `observedAt`, with its components
@@ -175,7 +175,7 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         if (!b.pendingKnown) revert PendingReleaseUnknown();
         roundId = _latestRound + 1;
         _latestRound = roundId;
-        _rounds[roundId] = SafeCast.toUint192(b.navPerShare) | (b.observedAt << 192);
+        _rounds[roundId] = _packRound(b.navPerShare, b.observedAt);
         emit NavUpdated(
             roundId,
             b.navPerShare,
@@ -241,7 +241,7 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         uint256 band = (value * schedule.maxDeviationBps) / BPS;
         if (appraisal + band < value || appraisal > value + band) return (value, observedAt, false);
         // Rounds' updatedAt never goes backwards: an appraisal older than the last round's observation is not used.
-        if (appraisedAt < _rounds[_latestRound] >> 192) return (value, observedAt, false);
+        if (appraisedAt < _roundUpdatedAt(_rounds[_latestRound])) return (value, observedAt, false);
         return (appraisal, appraisedAt, true);
     }
 
@@ -302,8 +302,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     {
         uint256 round = _rounds[roundId];
         if (round == 0) revert RoundNotFound(roundId);
-        updatedAt = round >> 192;
-        answer = int256(uint256(uint192(round)));
+        updatedAt = _roundUpdatedAt(round);
+        answer = int256(_roundAnswer(round));
         return (roundId, answer, updatedAt, updatedAt, roundId);
     }
 
@@ -320,7 +320,7 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     /// @return performData Always empty.
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
         uint256 round = _rounds[_latestRound];
-        if (round == 0 || block.timestamp - (round >> 192) >= _schedule.navHeartbeat / 2) {
+        if (round == 0 || block.timestamp - _roundUpdatedAt(round) >= _schedule.navHeartbeat / 2) {
             try this.quote() returns (Breakdown memory b) {
                 upkeepNeeded = b.pendingKnown;
             } catch {}
@@ -345,6 +345,22 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
         _schedule.cost = uint112(cost);
         _schedule.start = uint40(block.timestamp);
         emit HardwareAcquired(cost, block.timestamp);
+    }
+
+    /// @dev Bit offset of a round word's updatedAt; the answer is the 192 bits below it.
+    uint256 private constant ROUND_UPDATED_AT_OFFSET = 192;
+
+    /// @dev A round word: `answer` (at most 192 bits, checked) below, `updatedAt` above.
+    function _packRound(uint256 answer, uint256 updatedAt) private pure returns (uint256) {
+        return SafeCast.toUint192(answer) | (updatedAt << ROUND_UPDATED_AT_OFFSET);
+    }
+
+    function _roundAnswer(uint256 round) private pure returns (uint256) {
+        return uint192(round);
+    }
+
+    function _roundUpdatedAt(uint256 round) private pure returns (uint256) {
+        return round >> ROUND_UPDATED_AT_OFFSET;
     }
 
     function _shareToken() private view returns (IShareToken) {
