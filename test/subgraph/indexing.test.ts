@@ -9,6 +9,7 @@ import {
   type Deployment,
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
+import { query } from "../helpers/graphql";
 import { buildSubgraph } from "../../scripts/subgraph/build";
 import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
 import { cloneEntity, ValueKind } from "../../subgraph/runner/src/values";
@@ -20,13 +21,6 @@ import { deployUniswap } from "../helpers/uniswap";
 const PRICE = 2n;
 const RAISE = { price: PRICE, softCap: 400_000n, hardCap: 1_000_000n, duration: 30 * DAY };
 
-/** Posts a GraphQL query to the runner and returns `data`, failing the test on any GraphQL error. */
-async function query<T = Record<string, any>>(url: string, text: string): Promise<T> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: text }) });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data!;
-}
 
 async function invest(d: Deployment, offering: ClusterOffering, investor: HardhatEthersSigner, amount: bigint) {
   await d.stable.mint(investor.address, amount * d.unit);

@@ -4,17 +4,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { attest, deployCluster, increaseTime, ethers, DAY, EPOCH, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
+import { query } from "../helpers/graphql";
 import { buildSubgraph } from "../../scripts/subgraph/build";
 import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
 import { MockV3Aggregator__factory } from "../../sdk/src/types";
 
-/** Posts a GraphQL query to the runner and returns `data`, failing the test on any GraphQL error. */
-async function query<T = Record<string, any>>(url: string, text: string): Promise<T> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: text }) });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data!;
-}
 
 describe("the subgraph through a vault outage, catch-up closes and a revenue feed migration", () => {
   let node: Awaited<ReturnType<typeof startRpcNode>>;
