@@ -97,6 +97,7 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry, IClusterE
     address private _sequencerUptimeFeed;
     uint32 private _sequencerGracePeriod;
     address private _uniswapV2Factory;
+    address private _uniswapV3Factory;
 
     Cluster[] private _clusters;
     /// @notice Cluster id + 1 of a share token (0 = not a ClusterShare token).
@@ -124,6 +125,8 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry, IClusterE
     event SequencerUptimeFeedSet(address indexed feed, uint32 gracePeriod);
     /// @notice Share tokens prove their pools' addresses against this Uniswap V2 factory (address(0): none).
     event UniswapV2FactorySet(address indexed uniswapV2Factory);
+    /// @notice Share tokens may exclude pools of this Uniswap V3 factory (address(0): none).
+    event UniswapV3FactorySet(address indexed uniswapV3Factory);
 
     /// @notice No cluster has this id.
     error UnknownCluster(uint256 clusterId);
@@ -340,6 +343,20 @@ contract ClusterFactory is AccessControl, IClusterRoles, IDexRegistry, IClusterE
     /// @inheritdoc IDexRegistry
     function uniswapV2Factory() external view returns (address) {
         return _uniswapV2Factory;
+    }
+
+    /// @notice Registers the Uniswap V3 factory whose pools share tokens may exclude from yield (address(0): none).
+    ///         Protocol admin only.
+    /// @param uniswapV3Factory_ The factory; its pools must be real UniswapV3Pool deployments (the init code hash
+    ///        the share token checks against).
+    function setUniswapV3Factory(address uniswapV3Factory_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _uniswapV3Factory = uniswapV3Factory_;
+        emit UniswapV3FactorySet(uniswapV3Factory_);
+    }
+
+    /// @inheritdoc IDexRegistry
+    function uniswapV3Factory() external view returns (address) {
+        return _uniswapV3Factory;
     }
 
     // ---------------------------------------------------------------- IClusterRoles

@@ -77,6 +77,9 @@ contract ClusterShareToken is
     ///      it a pair's address is known before `createPair`, so a pool can be excluded before its first share.
     bytes32 private constant UNISWAP_V2_PAIR_INIT_CODE_HASH =
         0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f;
+    /// @dev keccak256 of UniswapV3Pool's creation code, as the periphery's PoolAddress.POOL_INIT_CODE_HASH has it.
+    bytes32 private constant UNISWAP_V3_POOL_INIT_CODE_HASH =
+        0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
 
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
@@ -139,7 +142,7 @@ contract ClusterShareToken is
     error TransferNotAllowed(address from, address to, uint256 amount);
     /// @notice There is nothing to claim.
     error NothingToClaim();
-    /// @notice The protocol admin has not registered a Uniswap V2 factory, so no pool address can be proven.
+    /// @notice The protocol admin has not registered that Uniswap factory, so no pool address can be proven.
     error NoDexFactory();
     /// @notice A pool pairs the share token with another token.
     error InvalidPairedToken(address token);
@@ -491,6 +494,27 @@ contract ClusterShareToken is
         _setExcluded(pool, false, false);
     }
 
+    /// @notice Excludes the Uniswap V3 pool of this share, `pairedToken` and the `fee` tier from yield, deployed or
+    ///         not yet, like `excludePool` for V2: its address is derived (CREATE2 from the registered V3 factory and
+    ///         the pool's init code hash), and what it earned before goes back to the holders' stream. Anyone may call.
+    /// @param pairedToken The pool's other token.
+    /// @param fee The pool's fee tier, in hundredths of a basis point (500, 3000, 10000).
+    /// @return pool The excluded pool.
+    function excludeV3Pool(address pairedToken, uint24 fee) external returns (address pool) {
+        pool = v3PoolFor(pairedToken, fee);
+        _setExcluded(pool, true, true);
+    }
+
+    /// @notice Lets the Uniswap V3 pool of this share, `pairedToken` and `fee` earn again. Operator or protocol admin.
+    /// @param pairedToken The pool's other token.
+    /// @param fee The pool's fee tier.
+    /// @return pool The included pool.
+    function includeV3Pool(address pairedToken, uint24 fee) external returns (address pool) {
+        _onlyOperatorOrAdmin();
+        pool = v3PoolFor(pairedToken, fee);
+        _setExcluded(pool, false, false);
+    }
+
     /// @notice The caller stops earning, by its own choice (an escrow or vault that cannot pass yield on). What it
     ///         earned so far stays claimable by it; from now on the stream is split over the others.
     function excludeSelf() external {
@@ -507,15 +531,32 @@ contract ClusterShareToken is
     /// @param pairedToken The pool's other token.
     /// @return pool The pair's CREATE2 address.
     function poolFor(address pairedToken) public view returns (address pool) {
-        if (pairedToken == address(0) || pairedToken == address(this)) revert InvalidPairedToken(pairedToken);
-        address dexFactory = IDexRegistry(factory()).uniswapV2Factory();
-        if (dexFactory == address(0)) revert NoDexFactory();
-        (address token0, address token1) =
-            pairedToken < address(this) ? (pairedToken, address(this)) : (address(this), pairedToken);
+        (address token0, address token1) = _sortedWith(pairedToken);
         bytes32 salt = keccak256(abi.encodePacked(token0, token1));
-        pool = address(
-            uint160(uint256(keccak256(abi.encodePacked(hex"ff", dexFactory, salt, UNISWAP_V2_PAIR_INIT_CODE_HASH))))
-        );
+        return _create2Address(IDexRegistry(factory()).uniswapV2Factory(), salt, UNISWAP_V2_PAIR_INIT_CODE_HASH);
+    }
+
+    /// @notice Where the Uniswap V3 pool of this share, `pairedToken` and `fee` lives (or will live) under the V3
+    ///         factory the protocol admin registered.
+    /// @param pairedToken The pool's other token.
+    /// @param fee The pool's fee tier.
+    /// @return pool The pool's CREATE2 address.
+    function v3PoolFor(address pairedToken, uint24 fee) public view returns (address pool) {
+        (address token0, address token1) = _sortedWith(pairedToken);
+        bytes32 salt = keccak256(abi.encode(token0, token1, fee));
+        return _create2Address(IDexRegistry(factory()).uniswapV3Factory(), salt, UNISWAP_V3_POOL_INIT_CODE_HASH);
+    }
+
+    /// @dev This share and `pairedToken` in Uniswap's order (lower address first).
+    function _sortedWith(address pairedToken) private view returns (address token0, address token1) {
+        if (pairedToken == address(0) || pairedToken == address(this)) revert InvalidPairedToken(pairedToken);
+        return pairedToken < address(this) ? (pairedToken, address(this)) : (address(this), pairedToken);
+    }
+
+    /// @dev The CREATE2 address `dexFactory` deploys `initCodeHash` to under `salt`.
+    function _create2Address(address dexFactory, bytes32 salt, bytes32 initCodeHash) private pure returns (address) {
+        if (dexFactory == address(0)) revert NoDexFactory();
+        return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", dexFactory, salt, initCodeHash)))));
     }
 
     /// @notice Proposes a new transfer policy (address(0): none), applicable by anyone after POLICY_DELAY; a new

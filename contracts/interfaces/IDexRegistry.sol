@@ -8,4 +8,8 @@ interface IDexRegistry {
     /// @notice The trusted Uniswap V2 factory.
     /// @return The factory (address(0): none registered).
     function uniswapV2Factory() external view returns (address);
+
+    /// @notice The trusted Uniswap V3 factory.
+    /// @return The factory (address(0): none registered).
+    function uniswapV3Factory() external view returns (address);
 }
