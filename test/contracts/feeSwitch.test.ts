@@ -51,4 +51,34 @@ describe.each([6, 18])("a stablecoin that turns on a transfer fee mid-life (%i d
     expect(owedBob * 10n).toBeLessThanOrEqual(total * 3n + 10n);
     expect(await d.token.unstreamed()).toBeLessThanOrEqual(await d.stable.balanceOf(d.token.target));
   });
+
+  it("credits redeemers what the reserve transfer delivered, so every redeem succeeds and the fee is shared", async () => {
+    const d = await deployCluster({ stableDecimals, stablecoin: "feeSwitch", reserveBps: 5_000n });
+    const usdt = SwitchableFeeStablecoin__factory.connect(await d.stable.getAddress(), d.admin);
+    const [alice, bob] = d.holders;
+    await d.token.connect(alice).transfer(bob.address, 300_000n * SHARE);
+    for (const [holder, shares] of [[alice, 2_000n * SHARE], [bob, 1_000n * SHARE]] as const) {
+      await d.queue.connect(holder).requestRedeem(shares, holder.address, holder.address);
+    }
+    await d.vault.connect(d.renter).payRent(100_000n * d.unit, ethers.id("rent"));
+    await increaseTime(EPOCH);
+    await attest(d, 100_000n * d.unit);
+    await d.vault.closeEpoch();
+    await usdt.setFee(100); // switched on between the close and the settlement
+    const receipt = (await (await d.queue.settle()).wait())!;
+    const charged = receipt.logs.map((l) => { try { return d.queue.interface.parseLog(l); } catch { return null; } })
+      .find((e) => e?.name === "TransferFeeCharged")!;
+    const [, sent, received] = charged.args.toArray() as [string, bigint, bigint];
+    expect(received).toBe(sent - (sent * 100n) / 10_000n);
+    expect(await d.queue.assetsFilled()).toBe(received);
+    const [, aliceAssets] = await d.queue.claimable(alice.address);
+    const [, bobAssets] = await d.queue.claimable(bob.address);
+    expect(aliceAssets + bobAssets).toBeLessThanOrEqual(await d.stable.balanceOf(d.queue.target));
+    // Pro rata: two thirds and one third of what arrived, to the unit.
+    expect(aliceAssets - 2n * bobAssets).toBeLessThanOrEqual(2n);
+    expect(2n * bobAssets - aliceAssets).toBeLessThanOrEqual(2n);
+    // Whoever redeems last still gets paid.
+    await d.queue.connect(bob).redeem((await d.queue.claimable(bob.address))[0], bob.address, bob.address);
+    await d.queue.connect(alice).redeem((await d.queue.claimable(alice.address))[0], alice.address, alice.address);
+  });
 });
