@@ -3,7 +3,8 @@
  * - the hit collector as a second setup file (after test/helpers/setup.ts registers ts-node);
  * - `sdk/src/types` resolved to the typechain types of the instrumented build, so the factories the tests
  *   deploy carry the instrumented bytecode (hre.artifacts reads the instrumented artifacts through
- *   hardhat.config.ts under COVERAGE_BUILD).
+ *   hardhat.config.ts under COVERAGE_BUILD);
+ * - ten times the timeouts: every step of every transaction is handed to JavaScript (see collect.ts).
  */
 import path from "node:path";
 import { defineConfig, mergeConfig } from "vitest/config";
@@ -22,6 +23,8 @@ export default mergeConfig(
     },
     test: {
       setupFiles: [path.join(__dirname, "collect.ts")],
+      testTimeout: 1_200_000,
+      hookTimeout: 1_200_000,
     },
   }),
 );
