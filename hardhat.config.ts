@@ -58,4 +58,9 @@ const config: HardhatUserConfig = {
   },
 };
 
+// `npm run coverage` (scripts/coverage/index.ts) compiles and tests instrumented sources into its own folder.
+if (process.env.COVERAGE_BUILD) {
+  require("./scripts/coverage/hardhat").applyCoverageBuild(config, process.env.COVERAGE_BUILD);
+}
+
 export default config;
