@@ -54,6 +54,7 @@ const TEMPLATES: SourceSpec[] = [
       TransferPolicySet: "handleTransferPolicySet",
       StrandedYieldReturned: "handleStrandedYieldReturned",
       DonationsSwept: "handleDonationsSwept",
+      ExclusionSet: "handleExclusionSet",
     },
   },
   {

@@ -1,6 +1,6 @@
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 import {
-  DonationsSwept, Paused, RewardClaimed, StrandedYieldReturned, Transfer, TransferPolicyProposalCancelled,
+  DonationsSwept, ExclusionSet, Paused, RewardClaimed, StrandedYieldReturned, Transfer, TransferPolicyProposalCancelled,
   TransferPolicyProposed, TransferPolicySet, Unlocked, Unpaused,
 } from "../generated/templates/ClusterShareToken/ClusterShareToken";
 import { Claim, Cluster } from "../generated/schema";
@@ -74,6 +74,13 @@ function setPaused(event: ethereum.Event, paused: boolean): void {
 }
 
 /** Shares became transferable: the raise succeeded. */
+/** An account stopped or started earning (a pool, a self-exclusion, a protocol contract at launch). */
+export function handleExclusionSet(event: ExclusionSet): void {
+  const position = getOrCreatePosition(currentCluster(), event.params.account);
+  position.excluded = event.params.excluded;
+  position.save();
+}
+
 export function handleUnlocked(event: Unlocked): void {
   const cluster = currentCluster();
   cluster.state = "Active";

@@ -83,6 +83,14 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
     await runner.sync();
     await expectClusterMatches(id);
 
+    // Exclusions: the protocol's own accounts from launch, and an account that excluded itself.
+    await d.token.connect(d.holders[1]).excludeSelf();
+    await runner.sync();
+    const { positions } = await query(runner.url!, `{ positions(where: { excluded: true }, orderBy: id) { account { id } } }`);
+    const excluded = [d.token.target, d.vault.target, d.queue.target, d.holders[1].address].map((a) => String(a).toLowerCase());
+    expect(positions.map((p: { account: { id: string } }) => p.account.id).sort()).toEqual(excluded.sort());
+    for (const account of excluded) expect(await d.token.isExcluded(account)).toBe(true);
+
     const { revenueFeedChanges } = await query(runner.url!, `{
       revenueFeedChanges(orderBy: blockNumber) { kind aggregator previous decimals baseline carried by }
     }`);

@@ -56,6 +56,7 @@ export function getOrCreatePositionIn(clusterId: string, account: Address): Posi
     position.cluster = clusterId;
     position.account = account.toHexString();
     position.balance = ZERO;
+    position.excluded = false;
     position.claimed = ZERO;
     position.sharesPurchased = ZERO;
     position.assetsPaid = ZERO;
