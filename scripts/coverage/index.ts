@@ -34,7 +34,7 @@ const GOAL = { lines: 95, branches: 85 };
  * Under coverage every transaction runs about ten times slower (Hardhat hands each step of its trace to
  * JavaScript), so the property tests run fewer random sequences than in `npm test` unless these are set.
  */
-const PROPERTY_DEFAULTS = { PROPERTY_RUNS: "40", PROPERTY_RUNS_18: "6", INVESTOR_PROPERTY_RUNS: "10" };
+const PROPERTY_DEFAULTS = { PROPERTY_RUNS: "15", PROPERTY_RUNS_18: "3", INVESTOR_PROPERTY_RUNS: "10" };
 /** Sources not measured: test-only contracts, and interfaces (declarations only, nothing runs). */
 const SKIPPED = ["contracts/mocks/", "contracts/interfaces/"];
 
