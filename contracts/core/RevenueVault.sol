@@ -528,7 +528,11 @@ contract RevenueVault is Initializable, ReentrancyGuardTransient, IRevenueVault,
             r.highWater = highWater;
         }
         uint256 due = carriedRevenue + fresh;
-        uint256 elapsed = Math.min(block.timestamp - epochStart, MAX_CATCH_UP_EPOCHS * cfg.epochLength);
+        // A close comes at least one epoch after the last, so the bound is never below one epoch's: the NAV oracle
+        // reading this mid-epoch sees what the close will release, and a close moves no value between shares.
+        uint256 elapsed = Math.min(
+            Math.max(block.timestamp - epochStart, cfg.epochLength), MAX_CATCH_UP_EPOCHS * cfg.epochLength
+        );
         uint256 bound = (uint256(cfg.maxRevenuePerEpoch) * elapsed) / cfg.epochLength;
         r.newlyAttested = Math.min(due, bound);
         r.carried = due - r.newlyAttested;

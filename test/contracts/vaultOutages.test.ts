@@ -183,6 +183,18 @@ describe.each([6, 18])("RevenueVault through outages, %i-decimal stablecoin", (s
     expect(await d.vault.carriedRevenue()).toBe(0n);
   });
 
+  it("values attested rent mid-epoch at what the close will release, so the close moves no value", async () => {
+    await d.vault.connect(d.renter).payRent(weekly, ethers.id("mid-epoch"));
+    await increaseTime(EPOCH / 4);
+    await attest(d, weekly); // a week's billing after a quarter epoch: above a quarter of the bound
+    const [toReserve, toHolders] = await d.vault.pendingRelease();
+    await increaseTime(EPOCH);
+    await attest(d, weekly);
+    const closed = (await (await d.vault.closeEpoch()).wait())!;
+    const event = closed.logs.map((l) => d.vault.interface.parseLog(l)).find((e) => e?.name === "EpochClosed")!;
+    expect([toReserve, toHolders]).toEqual([event.args.toReserve, event.args.toHolders]);
+  });
+
   it("counts a zero cumulative answer as nothing billed yet, and closes", async () => {
     await d.vault.connect(d.renter).payRent(weekly, ethers.id("paid before billing"));
     await increaseTime(EPOCH);
