@@ -454,9 +454,8 @@ contract ClusterOffering is Initializable, ReentrancyGuardTransient, IClusterErr
     function _issuancePrice() private view returns (uint256) {
         Issuance memory issuance = _issuance;
         if (!issuance.enabled) revert IssuanceDisabled();
-        NavOracle.Breakdown memory nav = NavOracle(CloneArgs.addressAt(5)).quote();
-        if (!nav.pendingKnown) revert PendingReleaseUnknown();
-        return Math.mulDiv(nav.entryPerShare, BPS + issuance.premiumBps, BPS, Math.Rounding.Ceil);
+        uint256 entryPerShare = NavOracle(CloneArgs.addressAt(5)).quote().entryPerShare;
+        return Math.mulDiv(entryPerShare, BPS + issuance.premiumBps, BPS, Math.Rounding.Ceil);
     }
 
     function _gcd(uint256 a, uint256 b) private pure returns (uint256) {

@@ -171,8 +171,6 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     /// @return navPerShare Its answer.
     function update() public returns (uint80 roundId, uint256 navPerShare) {
         Breakdown memory b = quote();
-        // A NAV without the attested rent in escrow would be too low: lenders see the last round age instead.
-        if (!b.pendingKnown) revert PendingReleaseUnknown();
         roundId = _latestRound + 1;
         _latestRound = roundId;
         _rounds[roundId] = _packRound(b.navPerShare, b.observedAt);
@@ -193,13 +191,17 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     }
 
     /// @notice The NAV now, checked as every price the protocol uses is: sequencer up, shares outstanding, NAV
-    ///         positive. `update` publishes it; the redemption queue and the offering price with it directly.
+    ///         positive, and the attested rent in escrow valued (`PendingReleaseUnknown` otherwise). `update`
+    ///         publishes it; the redemption queue and the offering price with it directly.
     /// @return b The NAV per share, the entry value per share and their components.
     function quote() public view returns (Breakdown memory b) {
         (address sequencerFeed, uint32 gracePeriod) = _roles().sequencerUptime();
         OracleLib.checkSequencer(AggregatorV3Interface(sequencerFeed), gracePeriod);
         b = breakdown();
         if (b.navPerShare == 0) revert ZeroNav();
+        // A NAV without the attested rent in escrow would be too low for every price the protocol uses: lenders
+        // see the last round age, settlement and issuance wait until the revenue feed answers again.
+        if (!b.pendingKnown) revert PendingReleaseUnknown();
     }
 
     /// @notice The NAV from the live inputs, with its components, unchecked against the sequencer. Reverts while
@@ -321,8 +323,8 @@ contract NavOracle is Initializable, AggregatorV3Interface, AutomationCompatible
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
         uint256 round = _rounds[_latestRound];
         if (round == 0 || block.timestamp - _roundUpdatedAt(round) >= _schedule.navHeartbeat / 2) {
-            try this.quote() returns (Breakdown memory b) {
-                upkeepNeeded = b.pendingKnown;
+            try this.quote() returns (Breakdown memory) {
+                upkeepNeeded = true;
             } catch {}
         }
         performData = "";
