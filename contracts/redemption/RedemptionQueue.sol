@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -95,7 +94,6 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         uint32 lastSettledEpoch; // the vault epoch of the last settlement; the next needs a later one
         uint32 settlements;
         uint16 redemptionFeeBps;
-        uint8 stablecoinDecimals;
         uint96 sharesFilled; // all shares ever filled (and burned)
     }
     /// @notice Upper bound on the redemption fee, which stays in the reserve for the remaining holders.
@@ -193,7 +191,6 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
             lastSettledEpoch: epoch,
             settlements: 0,
             redemptionFeeBps: redemptionFeeBps,
-            stablecoinDecimals: IERC20Metadata(asset()).decimals(),
             sharesFilled: 0
         });
         _storeQueue(
@@ -789,9 +786,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     ///      order of keepers chooses the price; and the price per whole share after the fee. Refused while the
     ///      attested rent in escrow cannot be valued, since the price would leave out its reserve slice.
     function _price(Settings memory settings) private view returns (uint256 navPerShare, uint256 price) {
-        NavOracle.Breakdown memory nav = NavOracle(CloneArgs.addressAt(5)).quote();
-        if (!nav.pendingKnown) revert PendingReleaseUnknown();
-        navPerShare = nav.navPerShare;
+        navPerShare = NavOracle(CloneArgs.addressAt(5)).quote().navPerShare;
         price = (navPerShare * (BPS - settings.redemptionFeeBps)) / BPS;
         if (price == 0) revert ZeroRedemptionPrice(navPerShare);
     }
