@@ -8,8 +8,8 @@ import { dirname, join } from "node:path";
 import { closeEpochAt, deployCluster, ethers, SHARE, type Deployment } from "../../test/helpers/fixtures";
 import { startRpcNode } from "../../test/helpers/rpcNode";
 import { buildSubgraph } from "../subgraph/build";
-import { JsonRpcClient } from "../../subgraph/runner/src/chain/rpc";
-import { startRunner } from "../../subgraph/runner/src/runner";
+import { JsonRpcClient } from "../../runner/src/chain/rpc";
+import { startRunner } from "../../runner/src/runner";
 
 export interface IndexingRow {
   events: number;

@@ -11,8 +11,8 @@ import {
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
 import { buildSubgraph } from "../../scripts/subgraph/build";
-import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
-import { cloneEntity, ValueKind } from "../../subgraph/runner/src/values";
+import { startRunner, type Runner } from "../../runner/src/runner";
+import { cloneEntity, ValueKind } from "../../runner/src/values";
 import {
   ClusterOffering__factory, ClusterShareToken__factory, MockTransferPolicy__factory, type ClusterOffering, type ClusterShareToken,
 } from "../../sdk/src/types";

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSchema } from "../../subgraph/runner/src/schema";
-import { EntityStore } from "../../subgraph/runner/src/store";
-import { BigDecimal, bytesToHex, NULL, ValueKind, type Entity, type Value } from "../../subgraph/runner/src/values";
-import { createQueryService, queryFieldNames, serveQueries, type IndexingMeta, type QueryService } from "../../subgraph/runner/src/query";
+import { loadSchema } from "../../runner/src/schema";
+import { EntityStore } from "../../runner/src/store";
+import { BigDecimal, bytesToHex, NULL, ValueKind, type Entity, type Value } from "../../runner/src/values";
+import { createQueryService, queryFieldNames, serveQueries, type IndexingMeta, type QueryService } from "../../runner/src/query";
 
 // ---- fixture records -------------------------------------------------------------------------------------------
 

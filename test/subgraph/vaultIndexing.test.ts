@@ -6,7 +6,7 @@ import { attest, deployCluster, increaseTime, ethers, DAY, EPOCH, SHARE, type De
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
 import { buildSubgraph } from "../../scripts/subgraph/build";
-import { startRunner, type Runner } from "../../subgraph/runner/src/runner";
+import { startRunner, type Runner } from "../../runner/src/runner";
 import { MockV3Aggregator__factory } from "../../sdk/src/types";
 
 

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { buildSubgraph } from "../../../scripts/subgraph/build";
-import type { SubgraphDeployment } from "../../../scripts/subgraph/manifest";
+import { buildSubgraph } from "../../scripts/subgraph/build";
+import type { SubgraphDeployment } from "../../scripts/subgraph/manifest";
 import { startRunner } from "./runner";
 
 async function main(): Promise<void> {
