@@ -81,6 +81,9 @@ contract ClusterShareToken is
     bytes32 private constant UNISWAP_V3_POOL_INIT_CODE_HASH =
         0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
 
+    /// @dev `_escrowExclusions` value of an applied escrow exclusion (no proposal can be executable that late).
+    uint256 private constant ESCROW_EXCLUSION_APPLIED = type(uint256).max;
+
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
@@ -106,6 +109,9 @@ contract ClusterShareToken is
     ITransferPolicy private _policy;
     address private _redemptionQueue;
     PolicyProposal private _policyProposal;
+    /// @dev Per lending-market escrow: when its proposed exclusion becomes applicable (ESCROW_EXCLUSION_APPLIED once
+    ///      applied, zero for none), so an escrow excluded this way can only be let back in by the same path's owners.
+    mapping(address escrow => uint256) private _escrowExclusions;
     /// @dev Stablecoin the books account for: every amount notified or swept in, minus every claim. The token's
     ///      balance above it arrived outside the books (a plain transfer) and can be swept into the stream. Costs each
     ///      claim one more storage write: claims are the only outflow, so nothing else can tell them from donations.
@@ -124,6 +130,13 @@ contract ClusterShareToken is
     event TransferPolicyProposed(address indexed policy, uint256 executableAt);
     /// @notice `by` (operator, guardian or protocol admin) withdrew the proposal of `policy`.
     event TransferPolicyProposalCancelled(address indexed policy, address indexed by);
+    /// @notice The protocol admin proposed excluding lending-market escrow `escrow` from yield; anyone may apply it
+    ///         from `executableAt`.
+    event EscrowExclusionProposed(address indexed escrow, uint256 executableAt);
+    /// @notice `by` (guardian or protocol admin) withdrew the proposed exclusion of `escrow`.
+    event EscrowExclusionCancelled(address indexed escrow, address indexed by);
+    /// @notice `escrow`'s exclusion was applied (`excluded` true) or lifted by the operator or admin (false).
+    event EscrowExclusionSet(address indexed escrow, bool excluded);
     /// @notice `amount` that an excluded pool had earned and could never claim went back to the holders' stream
     ///         (carried into the next period).
     event StrandedYieldReturned(address indexed account, uint256 amount);
@@ -150,6 +163,10 @@ contract ClusterShareToken is
     error NoPolicyProposal();
     /// @notice The proposed policy can only be applied from `executableAt`.
     error PolicyDelayPending(uint256 executableAt);
+    /// @notice No exclusion of `escrow` is waiting.
+    error NoEscrowExclusionProposal(address escrow);
+    /// @notice `escrow` was not excluded through the escrow path, so that path cannot let it back in.
+    error NotAnExcludedEscrow(address escrow);
     /// @notice The account already has this exclusion status.
     error ExclusionUnchanged(address account, bool excluded);
     /// @notice Protocol contracts of the cluster are always excluded.
@@ -557,6 +574,66 @@ contract ClusterShareToken is
     function _create2Address(address dexFactory, bytes32 salt, bytes32 initCodeHash) private pure returns (address) {
         if (dexFactory == address(0)) revert NoDexFactory();
         return address(uint160(uint256(keccak256(abi.encodePacked(hex"ff", dexFactory, salt, initCodeHash)))));
+    }
+
+    /// @notice Proposes excluding a lending market's escrow (Morpho Blue, say) from yield: collateral it holds for
+    ///         borrowers earns a stream nobody can claim. Protocol admin only; anyone may apply it after POLICY_DELAY,
+    ///         the guardian or the admin may cancel it meanwhile. A new proposal for the same escrow restarts the delay.
+    /// @dev A lending market's address cannot be derived like a pool's, so exclusion is an insider's decision: made
+    ///      public (`EscrowExclusionProposed`) and delayed so that holders, and the guardian, can react before a
+    ///      wallet's yield could be switched off. Only contracts qualify; protocol accounts are always excluded.
+    /// @param escrow The market contract holding shares for others.
+    function proposeEscrowExclusion(address escrow) external {
+        if (!_roles().isProtocolAdmin(msg.sender)) revert Unauthorized(msg.sender);
+        if (escrow.code.length == 0) revert NotAContract(escrow);
+        if (_accounts[escrow].isExcluded()) revert ExclusionUnchanged(escrow, true);
+        uint256 executableAt = block.timestamp + POLICY_DELAY;
+        _escrowExclusions[escrow] = executableAt;
+        emit EscrowExclusionProposed(escrow, executableAt);
+    }
+
+    /// @notice Withdraws the waiting exclusion of `escrow`. Guardian or protocol admin.
+    /// @param escrow The escrow whose proposal is withdrawn.
+    function cancelEscrowExclusion(address escrow) external {
+        IClusterRoles roles = _roles();
+        if (!roles.isGuardian(msg.sender) && !roles.isProtocolAdmin(msg.sender)) revert Unauthorized(msg.sender);
+        uint256 executableAt = _escrowExclusions[escrow];
+        if (executableAt == 0 || executableAt == ESCROW_EXCLUSION_APPLIED) revert NoEscrowExclusionProposal(escrow);
+        delete _escrowExclusions[escrow];
+        emit EscrowExclusionCancelled(escrow, msg.sender);
+    }
+
+    /// @notice Applies the proposed exclusion of `escrow` once its delay has passed. Anyone. What the escrow earned
+    ///         before goes back to the holders' stream, as for a pool.
+    /// @param escrow The escrow to exclude.
+    function applyEscrowExclusion(address escrow) external {
+        uint256 executableAt = _escrowExclusions[escrow];
+        if (executableAt == 0 || executableAt == ESCROW_EXCLUSION_APPLIED) revert NoEscrowExclusionProposal(escrow);
+        if (block.timestamp < executableAt) revert PolicyDelayPending(executableAt);
+        _escrowExclusions[escrow] = ESCROW_EXCLUSION_APPLIED;
+        _setExcluded(escrow, true, true);
+        emit EscrowExclusionSet(escrow, true);
+    }
+
+    /// @notice Lets an escrow excluded through `applyEscrowExclusion` earn again from now on. Operator or protocol
+    ///         admin (giving yield back needs no delay: it takes nothing from anyone who holds).
+    /// @param escrow The escrow to include.
+    function includeEscrow(address escrow) external {
+        _onlyOperatorOrAdmin();
+        if (_escrowExclusions[escrow] != ESCROW_EXCLUSION_APPLIED) revert NotAnExcludedEscrow(escrow);
+        delete _escrowExclusions[escrow];
+        _setExcluded(escrow, false, false);
+        emit EscrowExclusionSet(escrow, false);
+    }
+
+    /// @notice The state of `escrow`'s exclusion through the delayed path.
+    /// @param escrow Any address.
+    /// @return executableAt When a waiting proposal can be applied (zero: none waiting).
+    /// @return applied Whether the escrow is excluded through this path.
+    function escrowExclusion(address escrow) external view returns (uint256 executableAt, bool applied) {
+        uint256 value = _escrowExclusions[escrow];
+        applied = value == ESCROW_EXCLUSION_APPLIED;
+        executableAt = applied ? 0 : value;
     }
 
     /// @notice Proposes a new transfer policy (address(0): none), applicable by anyone after POLICY_DELAY; a new
