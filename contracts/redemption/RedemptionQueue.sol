@@ -38,8 +38,9 @@ import {BPS, WAD} from "../libraries/Constants.sol";
 ///        both per-unit figures alone, so every view of a controller is unchanged by other users' actions.
 ///      - Rounding is floored against the requester. An era's escrow may exceed the sum of its requests' pending
 ///        shares by less than one share unit per request it ever held, plus one (the per-request floors and the
-///        factor's): a full fill burns that dust with the era, an era emptied by cancels leaves it in escrow for
-///        good (`strandedShares`), owned by nobody. A cancel moves exactly the pending shares the views credit.
+///        factor's): a full fill burns that dust with the era, and the last request to leave an era by cancel takes
+///        it with its own pending shares, so no escrow is ever stranded. Any other cancel moves exactly the pending
+///        shares the views credit.
 ///      - A controller holds one request at a time: more shares join it while it is in the fresh era; once it
 ///        matured, a new request waits until it is filled or cancelled (`RequestInProgress`), or uses another
 ///        controller. The requestId of ERC-7540 is the era the request joined.
@@ -55,7 +56,6 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         uint40 epochEndsAt; // the vault cannot close `freshEpoch` before this time, so no roll is due before it
         uint32 maturedEra; // untouched, waiting behind the head; 0 if none
         uint32 headEra; // being filled, possibly partly; 0 if none
-        uint88 strandedShares; // dust of eras emptied by cancels, owned by nobody
     }
 
     /// @notice Escrowed totals of a matured or head era (the fresh era's are the escrow's remainder).
@@ -101,10 +101,28 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     uint256 private constant ASSETS_PER_UNIT_SCALE = 1e36;
     /// @dev Above any era's units (shares fit in 96 bits), so a non-empty era keeps `remainingPerUnit >= 1`.
     uint256 private constant REMAINING_SCALE = 1 << 96;
-    uint256 private constant FINISHED = 1 << 255;
-    uint256 private constant SETTLED = 1 << 254;
-    uint256 private constant ALIAS_SHIFT = 216;
-    uint256 private constant PER_UNIT_MASK = (1 << ALIAS_SHIFT) - 1;
+
+    // Packed words (each one SSTORE, see the pack/unpack helpers at the end), lowest bits first:
+    // Queue: freshEra (32) | freshEpoch (32) | epochEndsAt (40) | maturedEra (32) | headEra (32).
+    uint256 private constant QUEUE_FRESH_EPOCH_OFFSET = 32;
+    uint256 private constant QUEUE_EPOCH_ENDS_AT_OFFSET = 64;
+    uint256 private constant QUEUE_MATURED_ERA_OFFSET = 104;
+    uint256 private constant QUEUE_HEAD_ERA_OFFSET = 136;
+    // EraShares: units (96) | pending (96).
+    uint256 private constant ERA_PENDING_OFFSET = 96;
+    // Position: era (32) | units (96) | pendingAtSync (96) | hasPaid (1).
+    uint256 private constant POSITION_UNITS_OFFSET = 32;
+    uint256 private constant POSITION_PENDING_OFFSET = 128;
+    uint256 private constant POSITION_HAS_PAID_OFFSET = 224;
+    // Claimable: shares (96) | assets (160).
+    uint256 private constant CLAIMABLE_ASSETS_OFFSET = 96;
+    // Settlement word: assetsPerUnit (216) | alias (32) | ... | SETTLED (bit 254) | FINISHED (bit 255).
+    uint256 private constant SETTLEMENT_ALIAS_OFFSET = 216;
+    uint256 private constant SETTLEMENT_SETTLED_BIT = 254;
+    uint256 private constant SETTLEMENT_FINISHED_BIT = 255;
+    uint256 private constant FINISHED = 1 << SETTLEMENT_FINISHED_BIT;
+    uint256 private constant SETTLED = 1 << SETTLEMENT_SETTLED_BIT;
+    uint256 private constant PER_UNIT_MASK = (1 << SETTLEMENT_ALIAS_OFFSET) - 1;
 
     /// @dev Queue, EraShares, Position and Claimable are stored packed by hand (see the pack/unpack helpers) so
     ///      each is one SSTORE: requests and claims are measured against plain ERC-20 transfers.
@@ -199,8 +217,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
                 freshEpoch: epoch,
                 epochEndsAt: vault.epochEnd().toUint40(),
                 maturedEra: 0,
-                headEra: 0,
-                strandedShares: 0
+                headEra: 0
             })
         );
     }
@@ -245,8 +262,10 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     /// @notice Returns the pending shares of request `requestId` to `controller`. Only while some are pending.
-    /// @dev Whatever was filled before stays claimable. Exactly the pending shares the views report are returned;
-    ///      no other request's figures change.
+    /// @dev Whatever was filled before stays claimable. Exactly the pending shares the views report are returned,
+    ///      except that the last request to leave a matured or head era also takes the era's rounding dust (under
+    ///      one share unit per request it held, plus one), which nobody else is credited for; no other request's
+    ///      figures change.
     /// @param requestId The request's era.
     /// @param controller The request's controller.
     /// @return shares Shares sent back to `controller`.
@@ -263,8 +282,9 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
             totals.units -= p.units;
             totals.pending -= uint96(shares);
             if (totals.units == 0) {
-                // Emptied: the floors of its requests' pending shares stay in escrow, owned by nobody.
-                q.strandedShares += uint88(totals.pending);
+                // Emptied: the last request out takes what the floors of its requests' pending shares left, so
+                // nothing stays in escrow owned by nobody.
+                shares += totals.pending;
                 totals.pending = 0;
                 if (era == q.headEra) q.headEra = 0;
                 else q.maturedEra = 0;
@@ -406,7 +426,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     // ---------------------------------------------------------------- views
 
     /// @notice The open eras as the next action will find them (a due maturation included).
-    /// @return q Era ids, the fresh era's epoch clock and the stranded dust.
+    /// @return q Era ids and the fresh era's epoch clock.
     /// @return freshPending Shares requested in the fresh era.
     /// @return maturedPending Shares of the matured era.
     /// @return headPending Shares still pending in the head era.
@@ -419,7 +439,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         if (block.timestamp >= q.epochEndsAt) _rolled(q, _vault().currentEpoch());
         maturedPending = _maturedPending(q);
         headPending = q.headEra == 0 ? 0 : _loadEraShares(q.headEra).pending;
-        freshPending = _shareToken().balanceOf(address(this)) - q.strandedShares - maturedPending - headPending;
+        freshPending = _shareToken().balanceOf(address(this)) - maturedPending - headPending;
     }
 
     /// @notice Era `id` as last stored (a fresh era's units and pending shares are in `queueState`).
@@ -530,7 +550,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     ///      next id becomes fresh. An empty fresh era keeps its id.
     function _rolled(Queue memory q, uint256 epoch) private view returns (Maturation memory m) {
         if (epoch <= q.freshEpoch) return m;
-        uint256 shares = _shareToken().balanceOf(address(this)) - q.strandedShares - _maturedPending(q)
+        uint256 shares = _shareToken().balanceOf(address(this)) - _maturedPending(q)
             - (q.headEra == 0 ? 0 : _loadEraShares(q.headEra).pending);
         if (shares != 0) {
             m = Maturation({era: q.freshEra, into: q.maturedEra == 0 ? q.freshEra : q.maturedEra, shares: uint96(shares)});
@@ -548,7 +568,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
         totals.units += m.shares;
         totals.pending += m.shares;
         _storeEraShares(m.into, totals);
-        if (m.into != m.era) _settlementOf[m.era] = uint256(m.into) << ALIAS_SHIFT;
+        if (m.into != m.era) _settlementOf[m.era] = uint256(m.into) << SETTLEMENT_ALIAS_OFFSET;
         emit RedeemEraMatured(m.era, m.into, m.shares);
     }
 
@@ -648,7 +668,7 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     function _aliasOf(uint256 settlement) private pure returns (uint256) {
-        return uint32(settlement >> ALIAS_SHIFT);
+        return uint32(settlement >> SETTLEMENT_ALIAS_OFFSET);
     }
 
     // ---------------------------------------------------------------- internals: positions
@@ -713,38 +733,40 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     // ---------------------------------------------------------------- internals: packing
-    // Queue `freshEra | freshEpoch << 32 | epochEndsAt << 64 | maturedEra << 104 | headEra << 136 |
-    // strandedShares << 168`; EraShares `units | pending << 96`; Position `era | units << 32 | pendingAtSync << 128 |
-    // hasPaid << 224`; Claimable `shares | assets << 96`; settlement word `assetsPerUnit | alias << 216 |
-    // SETTLED | FINISHED`.
+    // Layouts and offsets: see the constants at the top.
 
     function _loadQueue() private view returns (Queue memory) {
         uint256 word = _queueWord;
         return Queue(
-            uint32(word), uint32(word >> 32), uint40(word >> 64), uint32(word >> 104), uint32(word >> 136), uint88(word >> 168)
+            _freshEraOf(word),
+            uint32(word >> QUEUE_FRESH_EPOCH_OFFSET),
+            uint40(_epochEndsAtOf(word)),
+            uint32(word >> QUEUE_MATURED_ERA_OFFSET),
+            uint32(word >> QUEUE_HEAD_ERA_OFFSET)
         );
     }
 
-    function _freshEraOf(uint256 queueWord) private pure returns (uint256) {
+    function _freshEraOf(uint256 queueWord) private pure returns (uint32) {
         return uint32(queueWord);
     }
 
     function _epochEndsAtOf(uint256 queueWord) private pure returns (uint256) {
-        return uint40(queueWord >> 64);
+        return uint40(queueWord >> QUEUE_EPOCH_ENDS_AT_OFFSET);
     }
 
     function _storeQueue(Queue memory q) private {
-        _queueWord = uint256(q.freshEra) | (uint256(q.freshEpoch) << 32) | (uint256(q.epochEndsAt) << 64)
-            | (uint256(q.maturedEra) << 104) | (uint256(q.headEra) << 136) | (uint256(q.strandedShares) << 168);
+        _queueWord = uint256(q.freshEra) | (uint256(q.freshEpoch) << QUEUE_FRESH_EPOCH_OFFSET)
+            | (uint256(q.epochEndsAt) << QUEUE_EPOCH_ENDS_AT_OFFSET) | (uint256(q.maturedEra) << QUEUE_MATURED_ERA_OFFSET)
+            | (uint256(q.headEra) << QUEUE_HEAD_ERA_OFFSET);
     }
 
     function _loadEraShares(uint256 era) private view returns (EraShares memory) {
         uint256 word = _eraSharesWords[era];
-        return EraShares(uint96(word), uint96(word >> 96));
+        return EraShares(uint96(word), uint96(word >> ERA_PENDING_OFFSET));
     }
 
     function _storeEraShares(uint256 era, EraShares memory totals) private {
-        _eraSharesWords[era] = uint256(totals.units) | (uint256(totals.pending) << 96);
+        _eraSharesWords[era] = uint256(totals.units) | (uint256(totals.pending) << ERA_PENDING_OFFSET);
     }
 
     function _loadPosition(address controller) private view returns (Position memory) {
@@ -756,7 +778,9 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     function _unpackPosition(uint256 word) private pure returns (Position memory) {
-        return Position(_eraOf(word), _unitsOf(word), uint96(word >> 128), word >> 224 != 0);
+        return Position(
+            _eraOf(word), _unitsOf(word), uint96(word >> POSITION_PENDING_OFFSET), word >> POSITION_HAS_PAID_OFFSET != 0
+        );
     }
 
     function _eraOf(uint256 positionWord) private pure returns (uint32) {
@@ -764,21 +788,21 @@ contract RedemptionQueue is Initializable, ReentrancyGuardTransient, AutomationC
     }
 
     function _unitsOf(uint256 positionWord) private pure returns (uint96) {
-        return uint96(positionWord >> 32);
+        return uint96(positionWord >> POSITION_UNITS_OFFSET);
     }
 
     function _packPosition(Position memory p) private pure returns (uint256) {
-        return uint256(p.era) | (uint256(p.units) << 32) | (uint256(p.pendingAtSync) << 128)
-            | (p.hasPaid ? 1 << 224 : 0);
+        return uint256(p.era) | (uint256(p.units) << POSITION_UNITS_OFFSET)
+            | (uint256(p.pendingAtSync) << POSITION_PENDING_OFFSET) | (p.hasPaid ? 1 << POSITION_HAS_PAID_OFFSET : 0);
     }
 
     function _loadClaimable(address controller) private view returns (Claimable memory) {
         uint256 word = _claimableWords[controller];
-        return Claimable(uint96(word), uint160(word >> 96));
+        return Claimable(uint96(word), uint160(word >> CLAIMABLE_ASSETS_OFFSET));
     }
 
     function _storeClaimable(address controller, Claimable memory c) private {
-        _claimableWords[controller] = uint256(c.shares) | (uint256(c.assets) << 96);
+        _claimableWords[controller] = uint256(c.shares) | (uint256(c.assets) << CLAIMABLE_ASSETS_OFFSET);
     }
 
     /// @dev The NAV now (the NAV oracle's live book value per share: what an escrowed share owns, the stream it
