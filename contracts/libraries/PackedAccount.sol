@@ -20,9 +20,11 @@ library PackedAccountLib {
     uint256 internal constant ESCROW = 4;
 
     uint256 private constant BALANCE_MASK = type(uint96).max;
+    uint256 private constant PAID_OFFSET = 96;
+    uint256 private constant FLAGS_OFFSET = 248;
 
     function pack(uint256 balance_, int256 paid_, uint256 flags_) internal pure returns (PackedAccount) {
-        return PackedAccount.wrap(balance_ | (uint256(uint152(int152(paid_))) << 96) | (flags_ << 248));
+        return PackedAccount.wrap(balance_ | (uint256(uint152(int152(paid_))) << PAID_OFFSET) | (flags_ << FLAGS_OFFSET));
     }
 
     function balance(PackedAccount a) internal pure returns (uint256) {
@@ -30,11 +32,11 @@ library PackedAccountLib {
     }
 
     function paid(PackedAccount a) internal pure returns (int256) {
-        return int256(int152(uint152(PackedAccount.unwrap(a) >> 96)));
+        return int256(int152(uint152(PackedAccount.unwrap(a) >> PAID_OFFSET)));
     }
 
     function flags(PackedAccount a) internal pure returns (uint256) {
-        return PackedAccount.unwrap(a) >> 248;
+        return PackedAccount.unwrap(a) >> FLAGS_OFFSET;
     }
 
     function isExcluded(PackedAccount a) internal pure returns (bool) {

@@ -46,6 +46,11 @@ library StreamMath {
     ///      would earn more than 3e8 stablecoins in the period. The reward of stopped seconds is carried.
     uint256 internal constant STOPPED = type(uint88).max;
 
+    // PackedStream layout, lowest bits first: rewardPerToken (104) | toFinish (88) | lastUpdate (32) | periodFinish (32).
+    uint256 private constant TO_FINISH_OFFSET = 104;
+    uint256 private constant LAST_UPDATE_OFFSET = 192;
+    uint256 private constant PERIOD_FINISH_OFFSET = 224;
+
     /// @notice Converts `b * (rewardPerToken - paid)` into stablecoin units: 10^(36 - decimals).
     function scale(uint8 stablecoinDecimals) internal pure returns (uint256) {
         return 10 ** (36 - stablecoinDecimals);
@@ -57,7 +62,10 @@ library StreamMath {
         pure
         returns (PackedStream)
     {
-        return PackedStream.wrap(rewardPerToken_ | (toFinish_ << 104) | (lastUpdate_ << 192) | (periodFinish_ << 224));
+        return PackedStream.wrap(
+            rewardPerToken_ | (toFinish_ << TO_FINISH_OFFSET) | (lastUpdate_ << LAST_UPDATE_OFFSET)
+                | (periodFinish_ << PERIOD_FINISH_OFFSET)
+        );
     }
 
     function rewardPerToken(PackedStream s) internal pure returns (uint256) {
@@ -65,15 +73,15 @@ library StreamMath {
     }
 
     function toFinish(PackedStream s) internal pure returns (uint256) {
-        return uint88(PackedStream.unwrap(s) >> 104);
+        return uint88(PackedStream.unwrap(s) >> TO_FINISH_OFFSET);
     }
 
     function lastUpdate(PackedStream s) internal pure returns (uint256) {
-        return uint32(PackedStream.unwrap(s) >> 192);
+        return uint32(PackedStream.unwrap(s) >> LAST_UPDATE_OFFSET);
     }
 
     function periodFinish(PackedStream s) internal pure returns (uint256) {
-        return PackedStream.unwrap(s) >> 224;
+        return PackedStream.unwrap(s) >> PERIOD_FINISH_OFFSET;
     }
 
     /// @notice The accumulator at `time`, rounded down (for what was earned) and up (for checkpoints that are not
