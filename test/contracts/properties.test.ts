@@ -4,7 +4,10 @@
  * pair excluded (its stranded earnings returned to the stream) and included again, holders excluding and including
  * themselves, time jumps and outages: missed closes (several epochs), guardian pauses of random length, feed
  * corrections below the high-water mark, billing above the per-epoch bound (carried), and revenue feed migrations
- * between an 8- and an 18-decimal feed. After every step the chain is compared with the reference model
+ * between an 8- and an 18-decimal feed, transfer-policy changes (the operator proposes, an early apply is refused, then
+ * a cancel by the operator, guardian or admin, or anyone applies after the delay: the policy then refuses transfers
+ * to one holder, never a claim), and a USDT-like transfer fee switched on and off (rent, the vault's transfer to the
+ * token, claims and donations are all measured, so the model follows what arrived). After every step the chain is compared with the reference model
  * (test/helpers/model.ts) and DESIGN.md invariants 1, 2, 3, 4 and 6 are checked; 8 (liveness) as: every close after
  * an outage must succeed.
  *
@@ -22,7 +25,7 @@ import {
   DAY, EPOCH, FEED_DECIMALS, HEARTBEAT, SHARE, PROTOCOL_FEE_BPS, OPERATOR_FEE_BPS, RESERVE_BPS, type Deployment,
 } from "../helpers/fixtures";
 import { deployUniswap } from "../helpers/uniswap";
-import { MockV3Aggregator__factory } from "../../sdk/src/types";
+import { MockTransferPolicy__factory, MockV3Aggregator__factory, SwitchableFeeStablecoin__factory } from "../../sdk/src/types";
 import { ExactAmount, MIN_ELIGIBLE, RATE_SCALE, StreamModel, VaultModel } from "../helpers/model";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -35,6 +38,8 @@ const TOTAL_SUPPLY = 1_000_000n * SHARE;
 const MAX_REVENUE_PER_EPOCH_UNITS = 2_000_000n;
 /** The second revenue feed a migration switches to (and the next one back). */
 const OTHER_FEED_DECIMALS = 18;
+/** How long a proposed transfer policy waits (ClusterShareToken.POLICY_DELAY). */
+const POLICY_DELAY = BigInt(2 * DAY);
 const GAS = "0x4c4b40"; // 5M: explicit, so no gas estimation round trip and a reverting call is mined like on-chain
 
 // ------------------------------------------------------------------------------------------------ batch reads
@@ -145,7 +150,9 @@ type Action =
   | { kind: "toggleSelfExclusion"; who: number; delay: number }
   | { kind: "donateAndSweep"; units: bigint; base: bigint; delay: number }
   | { kind: "pause"; seconds: number; delay: number }
-  | { kind: "migrate"; oldBilled: bigint; baseline: bigint; clearCarried: boolean; delay: number };
+  | { kind: "migrate"; oldBilled: bigint; baseline: bigint; clearCarried: boolean; delay: number }
+  | { kind: "policy"; off: boolean; cancelBy: "none" | "operator" | "guardian" | "admin"; delay: number }
+  | { kind: "fee"; bps: bigint; delay: number };
 
 const delayArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(1) },
@@ -284,6 +291,26 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       delay: delayArb,
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("policy" as const),
+      off: fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      cancelBy: fc.oneof(
+        { weight: 3, arbitrary: fc.constant("none" as const) },
+        { weight: 1, arbitrary: fc.constantFrom("operator" as const, "guardian" as const, "admin" as const) },
+      ),
+      delay: delayArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("fee" as const),
+      bps: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 500n })),
+      delay: delayArb,
+    }),
+  },
 );
 
 function describeAction(a: Action): string {
@@ -335,6 +362,12 @@ interface Coverage {
   corrections: number;
   carriedCloses: number;
   catchUpCloses: number;
+  policiesApplied: number;
+  policiesCancelled: number;
+  policyRefusals: number;
+  feeSwitches: number;
+  feeClaims: number;
+  feeCloses: number;
   maxGapUnits: bigint;
   maxAccountLossUnits: bigint;
 }
@@ -346,7 +379,8 @@ function emptyCoverage(): Coverage {
     claimsElsewhere: 0, claimReverts: 0, wholeBalanceTransfers: 0, dustTransfers: 0, transfersToContracts: 0,
     insufficientBalanceReverts: 0, exclusions: 0, inclusions: 0, excludedPoolSteps: 0, strandedReturns: 0, selfExclusions: 0, sweeps: 0,
     pauses: 0, closesRefusedWhilePaused: 0, migrations: 0, migrationsClearingCarry: 0, corrections: 0, carriedCloses: 0,
-    catchUpCloses: 0,
+    catchUpCloses: 0, policiesApplied: 0, policiesCancelled: 0, policyRefusals: 0, feeSwitches: 0, feeClaims: 0,
+    feeCloses: 0,
     maxGapUnits: 0n, maxAccountLossUnits: 0n,
   };
 }
@@ -379,6 +413,14 @@ class Harness {
   private log: string[] = [];
   /** Which of `feeds` the vault reads in this run. */
   private feedIndex = 0;
+  /** The policy the operator proposes: it refuses transfers to `blocked` (the last holder). */
+  private policy!: string;
+  private blocked!: string;
+  /** Whether that policy is applied, and the stablecoin's transfer fee in basis points (per run). */
+  private policyOn = false;
+  private feeBps = 0n;
+  /** What the stablecoin's fee took from the vault's transfers to the token (per run). */
+  private lostToFees = 0n;
 
   constructor(readonly d: Deployment) {}
 
@@ -425,6 +467,10 @@ class Harness {
       reads.push({ key: f, target: this.vaultAddress, signature: `${f}()` });
     }
     this.reader = new BatchReader(receipt.contractAddress, reads);
+    this.blocked = this.holders[HOLDERS - 1];
+    const policy = await new MockTransferPolicy__factory(d.admin).deploy();
+    await policy.blockReceiver(this.blocked);
+    this.policy = await policy.getAddress();
     this.accumulatorScale = await d.token.accumulatorScale();
 
     // The reader must agree with plain calls.
@@ -480,6 +526,9 @@ class Harness {
       this.startTime,
     );
     this.feedIndex = 0;
+    this.policyOn = false;
+    this.feeBps = 0n;
+    this.lostToFees = 0n;
     // The launch is a little older than the snapshot, but the vault's epochStart is read back on the first check.
     this.stream = new StreamModel(this.startTime);
     for (const a of this.accounts) this.stream.account(a);
@@ -552,6 +601,12 @@ class Harness {
           case "tooMuch": value = balance + a.amount.extra; break;
         }
         const data = token.encodeFunctionData("transfer", [to, value]);
+        // The policy is asked before the balance is: it refuses whatever the amount.
+        if (this.policyOn && to === this.blocked) {
+          await this.mustRevert("transfer the policy refuses", "TransferNotAllowed", fromAddress, this.tokenAddress, data, t(a.delay));
+          this.coverage.policyRefusals += 1;
+          return undefined;
+        }
         if (value > balance) {
           await this.mustRevert("transfer beyond balance", "ERC20InsufficientBalance", fromAddress, this.tokenAddress, data, t(a.delay));
           this.coverage.insufficientBalanceReverts += 1;
@@ -590,7 +645,7 @@ class Harness {
           : a.rent.units * d.unit + (a.rent.base % d.unit) || 1n;
         const data = d.vault.interface.encodeFunctionData("payRent", [amount, ethers.id(`rent ${this.step}`)]);
         await this.mustSucceed("payRent", d.renter.address, this.vaultAddress, data, t(a.delay));
-        this.vault.payRent(amount);
+        this.vault.payRent(amount - this.fee(amount)); // the vault books what arrived
         return undefined;
       }
 
@@ -613,7 +668,11 @@ class Harness {
         if (this.vault.carriedRevenue > 0n) this.coverage.carriedCloses += 1;
         if (release.toHolders > 0n) {
           if (s.scaledUndistributed + s.scaledPending + s.scaledRemaining > 0n) this.coverage.carriedIntoPeriod += 1;
-          s.notify(release.toHolders, BigInt(EPOCH));
+          // The vault's transfer is measured: the token streams what arrived.
+          const lost = this.fee(release.toHolders);
+          this.lostToFees += lost;
+          if (lost > 0n) this.coverage.feeCloses += 1;
+          s.notify(release.toHolders - lost, BigInt(EPOCH));
         } else {
           this.coverage.zeroHolderReleases += 1;
         }
@@ -682,8 +741,13 @@ class Harness {
         }
         this.coverage.claims += 1;
         if (to !== who) this.coverage.claimsElsewhere += 1;
+        const tokenBefore = this.last.get(`stable:${this.tokenAddress}`)!;
+        if (this.feeBps > 0n) this.coverage.feeClaims += 1;
         return (now) => {
-          const amount = now.get(`stable:${to}`)! - stableBefore;
+          // What the token paid out; under a fee the receiver gets that less the fee, and no claim is refused.
+          const amount = tokenBefore - now.get(`stable:${this.tokenAddress}`)!;
+          const received = now.get(`stable:${to}`)! - stableBefore;
+          check(received === amount - this.fee(amount), () => `claim paid ${amount}, ${received} arrived with a ${this.feeBps} bps fee`);
           check(amount > 0n && amount >= earnedBefore, () => `claim paid ${amount}, but earned() was ${earnedBefore} a block earlier`);
           check(now.get(`earned:${who}`) === 0n, () => `earned() is ${now.get(`earned:${who}`)} right after a claim`);
           s.claim(who, amount);
@@ -724,7 +788,48 @@ class Harness {
         await this.donateAndSweep(amount, t(a.delay));
         return undefined;
       }
+
+      case "policy":
+        return this.changePolicy(a);
+
+      case "fee": {
+        const data = SwitchableFeeStablecoin__factory.createInterface().encodeFunctionData("setFee", [a.bps]);
+        await this.mustSucceed("setFee", d.admin.address, await d.stable.getAddress(), data, t(a.delay));
+        this.feeBps = a.bps;
+        this.coverage.feeSwitches += 1;
+        return undefined;
+      }
     }
+  }
+
+  /** The stablecoin's fee on a transfer of `amount`. */
+  private fee(amount: bigint): bigint {
+    return (amount * this.feeBps) / 10_000n;
+  }
+
+  /**
+   * The operator proposes the blocking policy (or none); applying it early is refused; then the chosen role
+   * cancels it, or a stranger applies it once the delay has passed.
+   */
+  private async changePolicy(a: Extract<Action, { kind: "policy" }>): Promise<undefined> {
+    const d = this.d;
+    const token = d.token.interface;
+    const proposeAt = this.stream.now + BigInt(a.delay);
+    const proposed = a.off ? ethers.ZeroAddress : this.policy;
+    await this.mustSucceed("proposeTransferPolicy", d.operator.address, this.tokenAddress,
+      token.encodeFunctionData("proposeTransferPolicy", [proposed]), proposeAt);
+    const apply = token.encodeFunctionData("applyTransferPolicy");
+    await this.mustRevert("early applyTransferPolicy", "PolicyDelayPending", this.stranger, this.tokenAddress, apply, proposeAt + 1n);
+    if (a.cancelBy !== "none") {
+      const canceller = d[a.cancelBy].address;
+      await this.mustSucceed("cancelTransferPolicy", canceller, this.tokenAddress, token.encodeFunctionData("cancelTransferPolicy"), proposeAt + 2n);
+      this.coverage.policiesCancelled += 1;
+      return undefined;
+    }
+    await this.mustSucceed("applyTransferPolicy", this.stranger, this.tokenAddress, apply, proposeAt + POLICY_DELAY);
+    this.policyOn = !a.off;
+    this.coverage.policiesApplied += 1;
+    return undefined;
   }
 
   /** Sends `amount` of stablecoin straight to the token, then a stranger sweeps it into the stream. */
@@ -735,8 +840,9 @@ class Harness {
     await this.mustSucceed("donation", d.renter.address, stable, transfer, at);
     const sweep = d.token.interface.encodeFunctionData("sweepDonations");
     await this.mustSucceed("sweepDonations", this.stranger, this.tokenAddress, sweep, at + 1n);
-    this.stream.sweep(amount);
-    this.swept += amount;
+    const arrived = amount - this.fee(amount);
+    this.stream.sweep(arrived);
+    this.swept += arrived;
     this.coverage.sweeps += 1;
   }
 
@@ -867,13 +973,13 @@ class Harness {
     // Invariant 2: the token holds every claimable unit (in fact exactly what was streamed in minus claims).
     const tokenStable = get(`stable:${this.tokenAddress}`);
     check(tokenStable >= sumEarned, () => `inv 2: token holds ${tokenStable} < claimable ${sumEarned}`);
-    check(tokenStable === get("distributedToHolders") + this.swept - sumClaimed,
-      () => `token holds ${tokenStable}, streamed ${get("distributedToHolders")} + swept ${this.swept} - claimed ${sumClaimed}`);
+    check(tokenStable === get("distributedToHolders") - this.lostToFees + this.swept - sumClaimed,
+      () => `token holds ${tokenStable}, streamed ${get("distributedToHolders")} - fees ${this.lostToFees} + swept ${this.swept} - claimed ${sumClaimed}`);
 
     // Invariant 1: claimed + claimable + carried <= streamed to holders, and the gap is dust.
     const remaining = s.now < get("periodFinish") ? get("scaledRewardRate") * (get("periodFinish") - s.now) : 0n;
     const accounted = (sumClaimed + sumEarned) * RATE_SCALE + get("scaledUndistributed") + s.scaledPending + remaining;
-    const streamed = (get("distributedToHolders") + this.swept) * RATE_SCALE;
+    const streamed = (get("distributedToHolders") - this.lostToFees + this.swept) * RATE_SCALE;
     check(accounted <= streamed, () => `inv 1: claimed + claimable + carried ${accounted} > streamed ${streamed} (x1e12)`);
     const dustBound = BigInt(s.checkpoints + this.accounts.length) * RATE_SCALE + accumulatorDust * RATE_SCALE;
     check(streamed - accounted <= dustBound,
@@ -939,7 +1045,7 @@ describe("reference model", () => {
 describe("properties: 6-decimal stablecoin", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = new Harness(await deployCluster({ maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * 10n ** 6n }));
+    h = new Harness(await deployCluster({ stablecoin: "feeSwitch", maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * 10n ** 6n }));
     await h.setup();
   });
 
@@ -952,7 +1058,7 @@ describe("properties: 6-decimal stablecoin", () => {
         "claimReverts", "wholeBalanceTransfers", "dustTransfers", "transfersToContracts", "exclusions", "inclusions",
         "excludedPoolSteps", "strandedReturns", "selfExclusions", "sweeps", "earlyCloseReverts", "insufficientBalanceReverts",
         "pauses", "closesRefusedWhilePaused", "migrations", "corrections", "carriedCloses",
-        "catchUpCloses",
+        "catchUpCloses", "policiesApplied", "policiesCancelled", "policyRefusals", "feeSwitches", "feeClaims", "feeCloses",
       ] as const) {
         expect(c[key], key).toBeGreaterThan(0);
       }
@@ -963,7 +1069,7 @@ describe("properties: 6-decimal stablecoin", () => {
 describe("properties: 18-decimal stablecoin", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = new Harness(await deployCluster({ stableDecimals: 18, maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * 10n ** 18n }));
+    h = new Harness(await deployCluster({ stableDecimals: 18, stablecoin: "feeSwitch", maxRevenuePerEpoch: MAX_REVENUE_PER_EPOCH_UNITS * 10n ** 18n }));
     await h.setup();
   });
 
