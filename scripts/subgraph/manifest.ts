@@ -34,6 +34,8 @@ const FACTORY: SourceSpec = {
     KeeperChanged: "handleKeeperChanged",
     MetricsReported: "handleMetricsReported",
     ProtocolFeeSet: "handleProtocolFeeSet",
+    UniswapV2FactorySet: "handleUniswapV2FactorySet",
+    UniswapV3FactorySet: "handleUniswapV3FactorySet",
   },
 };
 
@@ -55,6 +57,9 @@ const TEMPLATES: SourceSpec[] = [
       StrandedYieldReturned: "handleStrandedYieldReturned",
       DonationsSwept: "handleDonationsSwept",
       ExclusionSet: "handleExclusionSet",
+      EscrowExclusionProposed: "handleEscrowExclusionProposed",
+      EscrowExclusionCancelled: "handleEscrowExclusionCancelled",
+      EscrowExclusionSet: "handleEscrowExclusionSet",
     },
   },
   {

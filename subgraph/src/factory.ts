@@ -1,6 +1,7 @@
 import { DataSourceContext } from "@graphprotocol/graph-ts";
 import {
-  ClusterLaunched, KeeperChanged, MetadataUpdated, MetricsReported, OperatorChanged, ProtocolFeeSet,
+  ClusterLaunched, KeeperChanged, MetadataUpdated, MetricsReported, OperatorChanged, ProtocolFeeSet, UniswapV2FactorySet,
+  UniswapV3FactorySet,
 } from "../generated/ClusterFactory/ClusterFactory";
 import {
   AllowlistPolicy, ClusterOffering, ClusterShareToken, NavOracle, RedemptionQueue, RevenueVault,
@@ -127,3 +128,17 @@ export function handleProtocolFeeSet(event: ProtocolFeeSet): void {
   protocol.save();
 }
 
+
+/** The protocol admin registered the Uniswap V2 factory share tokens derive their pairs from. */
+export function handleUniswapV2FactorySet(event: UniswapV2FactorySet): void {
+  const protocol = loadProtocol();
+  protocol.uniswapV2Factory = event.params.uniswapV2Factory;
+  protocol.save();
+}
+
+/** The protocol admin registered the Uniswap V3 factory share tokens derive their pools from. */
+export function handleUniswapV3FactorySet(event: UniswapV3FactorySet): void {
+  const protocol = loadProtocol();
+  protocol.uniswapV3Factory = event.params.uniswapV3Factory;
+  protocol.save();
+}

@@ -1,9 +1,9 @@
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 import {
-  DonationsSwept, ExclusionSet, Paused, RewardClaimed, StrandedYieldReturned, Transfer, TransferPolicyProposalCancelled,
+  DonationsSwept, EscrowExclusionCancelled, EscrowExclusionProposed, EscrowExclusionSet, ExclusionSet, Paused, RewardClaimed, StrandedYieldReturned, Transfer, TransferPolicyProposalCancelled,
   TransferPolicyProposed, TransferPolicySet, Unlocked, Unpaused,
 } from "../generated/templates/ClusterShareToken/ClusterShareToken";
-import { Claim, Cluster } from "../generated/schema";
+import { Claim, Cluster, EscrowExclusionChange } from "../generated/schema";
 import {
   currentCluster, currentClusterId, getOrCreateAccount, getOrCreatePosition, getOrCreatePositionIn, isZeroAddress,
 } from "./helpers/entities";
@@ -123,4 +123,34 @@ function returnToStream(event: ethereum.Event, amount: BigInt): void {
   const cluster = currentCluster();
   cluster.returnedToStream = cluster.returnedToStream.plus(amount);
   saveCluster(cluster, event);
+}
+
+/** The protocol admin proposed excluding a lending market's escrow from yield. */
+export function handleEscrowExclusionProposed(event: EscrowExclusionProposed): void {
+  const change = newEscrowExclusionChange(event, "Proposed", event.params.escrow);
+  change.executableAt = event.params.executableAt;
+  change.save();
+}
+
+/** The guardian or admin withdrew a proposed escrow exclusion. */
+export function handleEscrowExclusionCancelled(event: EscrowExclusionCancelled): void {
+  const change = newEscrowExclusionChange(event, "Cancelled", event.params.escrow);
+  change.by = event.params.by;
+  change.save();
+}
+
+/** An escrow exclusion was applied, or lifted by the operator or admin (the position's flag follows ExclusionSet). */
+export function handleEscrowExclusionSet(event: EscrowExclusionSet): void {
+  newEscrowExclusionChange(event, event.params.excluded ? "Applied" : "Lifted", event.params.escrow).save();
+}
+
+function newEscrowExclusionChange(event: ethereum.Event, kind: string, escrow: Address): EscrowExclusionChange {
+  const change = new EscrowExclusionChange(eventId(event));
+  change.cluster = currentClusterId();
+  change.kind = kind;
+  change.escrow = escrow;
+  change.timestamp = event.block.timestamp.toI64();
+  change.blockNumber = event.block.number;
+  change.transactionHash = event.transaction.hash;
+  return change;
 }

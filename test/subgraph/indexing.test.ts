@@ -274,6 +274,40 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     expect(await cluster()).toMatchObject({
       policy: policy.toLowerCase(), pendingPolicy: null, returnedToStream: (stranded + 777n * d.unit).toString(),
     });
+
+    // A lending market's escrow through the admin's delayed path: proposed, cancelled, proposed, applied, lifted.
+    const market = await (await new MockTransferPolicy__factory(d.admin).deploy()).getAddress();
+    await d.token.connect(alice).transfer(market, 1_000n * SHARE);
+    await d.token.connect(d.admin).proposeEscrowExclusion(market);
+    const [firstReadyAt] = await d.token.escrowExclusion(market);
+    await d.token.connect(d.guardian).cancelEscrowExclusion(market);
+    await d.token.connect(d.admin).proposeEscrowExclusion(market);
+    const [readyAt] = await d.token.escrowExclusion(market);
+    await increaseTime(2 * DAY);
+    await d.token.connect(d.stranger).applyEscrowExclusion(market);
+    await runner.sync();
+    const position = async () =>
+      (await query(runner.url!, `{ position(id: "${id}-${market.toLowerCase()}") { excluded } }`)).position;
+    expect(await position()).toEqual({ excluded: await d.token.isExcluded(market) });
+    expect((await position()).excluded).toBe(true);
+    await d.token.connect(d.operator).includeEscrow(market);
+    await runner.sync();
+    expect(runner.indexer.error).toBeNull();
+    expect(await position()).toEqual({ excluded: false });
+    const { escrowExclusionChanges, protocol } = await query(runner.url!, `{
+      escrowExclusionChanges(orderBy: blockNumber) { kind escrow executableAt by cluster { id } }
+      protocol(id: "protocol") { uniswapV2Factory uniswapV3Factory }
+    }`);
+    const escrow = market.toLowerCase();
+    expect(escrowExclusionChanges).toEqual([
+      { kind: "Proposed", escrow, executableAt: firstReadyAt.toString(), by: null, cluster: { id } },
+      { kind: "Cancelled", escrow, executableAt: null, by: d.guardian.address.toLowerCase(), cluster: { id } },
+      { kind: "Proposed", escrow, executableAt: readyAt.toString(), by: null, cluster: { id } },
+      { kind: "Applied", escrow, executableAt: null, by: null, cluster: { id } },
+      { kind: "Lifted", escrow, executableAt: null, by: null, cluster: { id } },
+    ]);
+    // The DEX registry the pool exclusions derive addresses from.
+    expect(protocol).toEqual({ uniswapV2Factory: (await d.factory.uniswapV2Factory()).toLowerCase(), uniswapV3Factory: null });
   });
 
   it("reports a failing handler as an indexing error, rolls its block back and keeps serving the blocks before", async () => {
