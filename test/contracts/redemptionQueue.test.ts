@@ -272,6 +272,7 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       const pendingC = await d.queue.pendingRedeemRequest(1, c.address);
       const balanceC = await d.token.balanceOf(c.address);
       const escrowBefore = await d.token.balanceOf(d.queue.target);
+      expect(escrowBefore - pendingC).toBeGreaterThan(0n); // this fill left dust
       expect(escrowBefore - pendingC).toBeLessThanOrEqual(3n);
       const receipt = await (await d.queue.connect(c).cancelRedeemRequest(1, c.address)).wait();
       const cancelled = receipt!.logs.map((l) => d.queue.interface.parseLog(l)).find((e) => e?.name === "CancelRedeemRequest")!;
