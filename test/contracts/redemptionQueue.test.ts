@@ -215,6 +215,28 @@ describe.each([6, 18])("RedemptionQueue with a %i-decimal stablecoin", (stableDe
       await expectRevert(request(d, a, SHARE), d.queue, "RequestInProgress");
     });
 
+    it("frees a controller for a new request as soon as its matured request is filled completely or cancelled", async () => {
+      await request(d, c, 1_000n * SHARE);
+      await fundReserve(d);
+      await d.queue.settle();
+      // c's era was filled completely: no redeem needed first, its claimable stays and the new request starts fresh.
+      expect((await d.queue.eraOf(1)).finished).toBe(true);
+      const filled = await d.queue.claimable(c.address);
+      expect(filled[0]).toBe(1_000n * SHARE);
+      await request(d, c, 2_000n * SHARE);
+      expect(await d.queue.claimable(c.address)).toEqual(filled);
+      expect(await d.queue.pendingRedeemRequest(2, c.address)).toBe(2_000n * SHARE);
+      // a's request matures and is only partly filled: it blocks a's next request until a cancels it.
+      await request(d, a, 500_000n * SHARE);
+      await fundReserve(d);
+      await d.queue.settle();
+      expect((await d.queue.queueState()).q.headEra).toBe(2n);
+      await expectRevert(request(d, a, SHARE), d.queue, "RequestInProgress");
+      await d.queue.connect(a).cancelRedeemRequest(2, a.address);
+      await request(d, a, SHARE);
+      expect(await d.queue.pendingRedeemRequest(3, a.address)).toBe(SHARE);
+    });
+
     it("refuses to settle with named errors, moving nothing", async () => {
       await expectRevert(d.queue.settle(), d.queue, "SettlementNotDue");
       await fundReserve(d);
