@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { limitErrors } from "./limits";
 import type { QueryService } from "./service";
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -75,7 +76,14 @@ async function handle(request: IncomingMessage, response: ServerResponse, servic
   else if (request.method === "GET") graphqlRequest = parseSearchParams(url.searchParams);
   else throw new HttpError(405, `Method ${request.method} is not allowed; use POST or GET`);
   const result = await service.execute(graphqlRequest.query, graphqlRequest.variables, graphqlRequest.operationName);
-  sendJson(response, 200, result);
+  const text = JSON.stringify(result);
+  const size = Buffer.byteLength(text);
+  // graph-node refuses, rather than truncates, an answer over GRAPH_GRAPHQL_ERROR_RESULT_SIZE.
+  if (size > service.limits.maxResultBytes) {
+    sendJson(response, 200, { errors: [limitErrors.resultTooBig(size, service.limits.maxResultBytes)] });
+  } else {
+    sendText(response, 200, text);
+  }
 }
 
 function decodedPath(pathname: string): string {
@@ -140,11 +148,14 @@ function checkedRequest(query: unknown, variables: unknown, operationName: unkno
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  sendText(response, status, JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
   if (response.headersSent) {
     response.end();
     return;
   }
-  const text = JSON.stringify(body);
   response.writeHead(status, {
     ...CORS_HEADERS,
     "Content-Type": "application/json; charset=utf-8",
