@@ -48,7 +48,7 @@ export function createQueryService(opts: {
   // One pacer for all requests of the service: it takes turns between them.
   const pacer = new ExecutionPacer();
   const pacedRequests = new WeakMap<object, PacedRequest>();
-  paceCollectionFields(schema, (context) => pacedRequests.get(context as object)!);
+  paceCollectionFields(schema, (context) => pacedRequests.get(context as object));
 
   /** The document of a request within its static limits, or the errors that refuse it. */
   const checkedDocument = (query: string, variables?: Record<string, unknown>, operationName?: string): DocumentNode | GraphQLError[] => {
