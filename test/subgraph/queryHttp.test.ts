@@ -1,10 +1,13 @@
 /**
  * The runner's HTTP endpoint as a browser on another origin uses it, through `fetch`: CORS on every answer and
  * preflights, GET with `query`/`variables`/`operationName` and POST, and the GraphiQL page with every asset it
- * references served by the runner itself, byte for byte from the npm packages, with no external URL.
+ * references served by the runner itself, byte for byte from the npm packages, with no external URL; the served
+ * bundles, run in a script context, define the globals the page uses, and GraphiQL's fetcher queries the runner.
+ * (No browser runs here: Chromium is not installed on the test machines.)
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryService, serveQueries } from "../../runner/src/query";
 import { loadSchema } from "../../runner/src/schema";
@@ -126,6 +129,23 @@ describe("GraphiQL", () => {
     }
     // The stylesheet loads nothing from elsewhere either (fonts and icons are inlined).
     expect(expected["/graphiql/graphiql.min.css"].toString()).not.toMatch(/url\(\s*["']?(https?:)?\/\//);
+  });
+
+  it("loads the served bundles into a script context where the page's GraphiQL fetcher queries the runner", async () => {
+    const html = await page();
+    const scripts = [...html.matchAll(/<script src="([^"]+)"><\/script>/g)].map((match) => match[1]);
+    expect(scripts).toEqual(["/graphiql/react.production.min.js", "/graphiql/react-dom.production.min.js", "/graphiql/graphiql.min.js"]);
+    // A window without a DOM: enough for the bundles to define their globals, as the page's own script uses them.
+    const window = vm.createContext({ TextDecoder, TextEncoder, URL, fetch, setTimeout, clearTimeout, console, navigator: { userAgent: "node", platform: "linux" } });
+    Object.assign(window, { window, self: window });
+    for (const src of scripts) vm.runInContext(await (await fetch(new URL(src, server.url))).text(), window, { filename: src });
+    const { React, ReactDOM, GraphiQL } = window as Record<string, any>;
+    expect([typeof React.createElement, typeof ReactDOM.createRoot, typeof GraphiQL]).toEqual(["function", "function", "function"]);
+    const fetcher = GraphiQL.createFetcher({ url: server.url });
+    // GraphiQL's default fetcher accepts incremental delivery, so it answers with an async iterator of results.
+    const results: unknown[] = [];
+    for await (const result of await fetcher({ query: "{ protocols { id name } }" })) results.push(result);
+    expect(results).toEqual([{ data: { protocols: [{ id: "p-1", name: "one" }, { id: "p-2", name: "two" }] } }]);
   });
 
   it("refuses paths outside the asset list", async () => {
