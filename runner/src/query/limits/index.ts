@@ -5,6 +5,7 @@
  */
 export { DEFAULT_QUERY_LIMITS, limitVariable, resolveQueryLimits, type QueryLimits } from "./queryLimits";
 export { ExecutionPacer, PacedRequest, QueryTimeoutError } from "./executionPacer";
+export { checkQuery } from "./checkQuery";
 export { estimateEntities } from "./complexity";
 export { fieldMergeConflicts } from "./mergeableFields";
 export { paceCollectionFields } from "./pacedResolvers";
