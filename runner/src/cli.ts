@@ -1,18 +1,20 @@
 /**
- * npm run subgraph:serve -- --rpc <url> [--factory <address> [--start-block N] [--network hardhat]]
- *                           [--deployment deployment.json] [--port 8000] [--name clustershare] [--build <dir>]
+ * npm run subgraph:serve -- --rpc <url> [--build subgraph/build]
+ *                           [--factory <address> [--start-block N] [--network hardhat] | --deployment <file>]
+ *                           [--port 8000] [--host 127.0.0.1] [--name clustershare]
  *
- * With --factory (or --deployment, a JSON file { network, factory, startBlock }) the subgraph is first built for
- * that deployment; otherwise the existing build (`npm run subgraph:build`, which indexes no factory) is served.
+ * Serves a built subgraph (`graph build`'s output; `npm run subgraph:build` writes subgraph/build). With
+ * --factory, or --deployment (a JSON file { network, factory, startBlock }), the build indexes that deployment
+ * without being rebuilt. Query limits come from graph-node's environment variables (GRAPH_GRAPHQL_MAX_DEPTH, ...;
+ * see the README).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildSubgraph } from "../../scripts/subgraph/build";
-import type { SubgraphDeployment } from "../../scripts/subgraph/manifest";
+import { retargetBuild, type SubgraphDeployment } from "./deployment";
 import { startRunner } from "./runner";
+
+const LOG_LEVELS = ["critical", "error", "warning", "info", "debug"];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,24 +23,21 @@ async function main(): Promise<void> {
       port: { type: "string", default: "8000" },
       host: { type: "string", default: "127.0.0.1" },
       name: { type: "string", default: "clustershare" },
-      build: { type: "string" },
+      build: { type: "string", default: "subgraph/build" },
       deployment: { type: "string" },
       factory: { type: "string" },
       network: { type: "string", default: "hardhat" },
       "start-block": { type: "string", default: "0" },
     },
   });
-  let buildDir = resolve(values.build ?? join(__dirname, "../../build"));
   const deployment: SubgraphDeployment | undefined = values.deployment
     ? JSON.parse(readFileSync(values.deployment, "utf8"))
     : values.factory
       ? { network: values.network!, factory: values.factory, startBlock: Number(values["start-block"]) }
       : undefined;
-  if (deployment) {
-    buildDir = dirname(buildSubgraph(deployment, mkdtempSync(join(tmpdir(), "clustershare-subgraph-"))));
-  } else {
-    console.log(`serving ${buildDir} as built; pass --factory <address> (or --deployment <file>) to index a deployment`);
-  }
+  let buildDir = resolve(values.build!);
+  if (deployment) buildDir = retargetBuild(buildDir, deployment);
+  else console.log(`serving ${buildDir} as built; pass --factory <address> (or --deployment <file>) to index a deployment`);
   const runner = await startRunner({
     buildDir,
     rpcUrl: values.rpc!,
@@ -46,9 +45,9 @@ async function main(): Promise<void> {
     port: Number(values.port),
     host: values.host,
     pollMs: 1_000,
-    onLog: (level, message, source) => console.log(`[${["critical", "error", "warning", "info", "debug"][level]}] ${source}: ${message}`),
+    onLog: (level, message, source) => console.log(`[${LOG_LEVELS[level]}] ${source}: ${message}`),
   });
-  console.log(`indexing ${values.rpc}; GraphQL at ${runner.url}`);
+  console.log(`indexing ${values.rpc}; GraphQL (and GraphiQL in a browser) at ${runner.url}`);
   const stop = async () => {
     await runner.close();
     process.exit(0);

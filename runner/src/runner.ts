@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { JsonRpcClient } from "./chain/rpc";
 import { Indexer } from "./indexer";
 import { loadBuiltSubgraph } from "./manifest";
-import { createQueryService, serveQueries, type QueryService } from "./query";
+import { createQueryService, serveQueries, type QueryLimits, type QueryService } from "./query";
 import { loadSchema } from "./schema";
 import { EntityStore } from "./store";
 import { LogLevel } from "./wasm/hostContext";
@@ -26,6 +26,8 @@ export interface RunnerOptions {
   pollMs?: number;
   blockRange?: number;
   onLog?: (level: number, message: string, dataSource: string) => void;
+  /** Query limits over the environment's GRAPH_GRAPHQL_* variables and the defaults (query/limits/queryLimits.ts). */
+  queryLimits?: Partial<QueryLimits>;
 }
 
 export interface Runner {
@@ -51,6 +53,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     store,
     schema,
     meta: () => ({ block: indexer.indexedBlock, deployment, hasIndexingErrors: indexer.error !== null }),
+    limits: options.queryLimits,
   });
   const server = options.port === undefined
     ? undefined

@@ -8,12 +8,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Interface, type EventFragment, type ParamType } from "ethers";
+import type { SubgraphDeployment } from "../../runner/src/deployment";
 
-export interface SubgraphDeployment {
-  network: string;
-  factory: string;
-  startBlock: number;
-}
+export type { SubgraphDeployment };
 
 /** What each contract's mapping handles: event name → handler. The factory is the one data source. */
 interface SourceSpec {

@@ -10,6 +10,7 @@ import { Cluster } from "../generated/schema";
 import { CLUSTER_KEY, ZERO } from "./helpers/constants";
 import { getOrCreateAccount, isZeroAddress, loadProtocol } from "./helpers/entities";
 import { saveCluster } from "./helpers/snapshots";
+import { blockTimestamp } from "./helpers/time";
 
 /** A cluster launched: record its terms and start indexing each of its contracts. */
 export function handleClusterLaunched(event: ClusterLaunched): void {
@@ -40,7 +41,7 @@ export function handleClusterLaunched(event: ClusterLaunched): void {
   // A launch without a hard cap has no raise: the operator owns the hardware and the cluster is active at once.
   cluster.state = raise.hardCap.isZero() ? "Active" : "Raising";
   cluster.paused = false;
-  cluster.createdAt = event.block.timestamp.toI64();
+  cluster.createdAt = blockTimestamp(event);
   cluster.createdAtBlock = event.block.number;
   cluster.pricePerShare = raise.pricePerShare;
   cluster.softCap = raise.softCap;

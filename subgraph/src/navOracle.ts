@@ -3,6 +3,7 @@ import { OracleReport } from "../generated/schema";
 import { currentCluster } from "./helpers/entities";
 import { eventId } from "./helpers/ids";
 import { saveCluster } from "./helpers/snapshots";
+import { blockTimestamp } from "./helpers/time";
 
 /** A NAV round was published: the cluster's NAV and the report with its breakdown. */
 export function handleNavUpdated(event: NavUpdated): void {
@@ -22,7 +23,7 @@ export function handleNavUpdated(event: NavUpdated): void {
   report.appraised = p.appraised;
   report.pendingKnown = p.pendingKnown;
   report.observedAt = p.observedAt;
-  report.timestamp = event.block.timestamp.toI64();
+  report.timestamp = blockTimestamp(event);
   report.blockNumber = event.block.number;
   report.save();
 

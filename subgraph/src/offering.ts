@@ -5,6 +5,7 @@ import { Purchase, Refund } from "../generated/schema";
 import { currentCluster, getOrCreateAccount, getOrCreatePosition, loadProtocol } from "./helpers/entities";
 import { eventId } from "./helpers/ids";
 import { saveCluster } from "./helpers/snapshots";
+import { blockTimestamp } from "./helpers/time";
 
 /** A purchase in the raise, or later issuance at NAV plus premium once the cluster is active. */
 export function handleSharesPurchased(event: SharesPurchased): void {
@@ -20,7 +21,7 @@ export function handleSharesPurchased(event: SharesPurchased): void {
   purchase.kind = inRaise ? "Raise" : "Issuance";
   purchase.assets = assets;
   purchase.shares = shares;
-  purchase.timestamp = event.block.timestamp.toI64();
+  purchase.timestamp = blockTimestamp(event);
   purchase.blockNumber = event.block.number;
   purchase.transactionHash = event.transaction.hash;
   purchase.save();
@@ -62,7 +63,7 @@ export function handleRefunded(event: Refunded): void {
   refund.to = event.params.to;
   refund.assets = event.params.assets;
   refund.shares = event.params.shares;
-  refund.timestamp = event.block.timestamp.toI64();
+  refund.timestamp = blockTimestamp(event);
   refund.transactionHash = event.transaction.hash;
   refund.save();
 

@@ -10,6 +10,7 @@ import {
   loadOrCreateEra, refreshIdlePosition, refreshRequest, statusOf, syncRequest, without,
 } from "./helpers/redemption";
 import { saveCluster } from "./helpers/snapshots";
+import { blockTimestamp } from "./helpers/time";
 
 /** Shares entered the queue for `controller` in the fresh era `requestId` (the queue's requestRedeem). */
 export function handleRedeemRequest(event: RedeemRequest): void {
@@ -30,7 +31,7 @@ export function handleRedeemRequest(event: RedeemRequest): void {
   request.units = request.units.plus(shares);
   request.pendingAtSync = request.units;
   request.sharesRequested = request.sharesRequested.plus(shares);
-  request.updatedAt = event.block.timestamp.toI64();
+  request.updatedAt = blockTimestamp(event);
   position.openRedemptionRequest = id;
   if (!era.openRequests.includes(id)) {
     const open = era.openRequests;
@@ -67,7 +68,7 @@ export function handleCancelRedeemRequest(event: CancelRedeemRequest): void {
   request.pendingAtSync = ZERO;
   request.paidPerUnit = ZERO;
   request.sharesCancelled = request.sharesCancelled.plus(event.params.shares);
-  request.updatedAt = event.block.timestamp.toI64();
+  request.updatedAt = blockTimestamp(event);
   position.openRedemptionRequest = null;
   refreshRequest(request, era, position);
   refreshIdlePosition(position);
@@ -122,7 +123,7 @@ export function handleRedeemSettled(event: RedeemSettled): void {
   settlement.fullyFilled = p.fullyFilled;
   settlement.remainingPerUnit = p.remainingPerUnit;
   settlement.assetsPerUnit = p.assetsPerUnit;
-  settlement.timestamp = event.block.timestamp.toI64();
+  settlement.timestamp = blockTimestamp(event);
   settlement.transactionHash = event.transaction.hash;
   settlement.save();
 
@@ -172,7 +173,7 @@ export function handleWithdraw(event: Withdraw): void {
   claim.sender = event.params.sender;
   claim.shares = event.params.shares;
   claim.assets = event.params.assets;
-  claim.timestamp = event.block.timestamp.toI64();
+  claim.timestamp = blockTimestamp(event);
   claim.transactionHash = event.transaction.hash;
   claim.save();
 
@@ -208,7 +209,7 @@ function newRequest(id: string, cluster: Cluster, era: RedemptionEra, event: Red
   request.paidPerUnit = ZERO;
   request.sharesSynced = ZERO;
   request.assetsSynced = ZERO;
-  request.createdAt = event.block.timestamp.toI64();
+  request.createdAt = blockTimestamp(event);
   request.settlements = [];
   return request;
 }
@@ -251,7 +252,7 @@ function allocateClaim(position: Position, shares: BigInt, assets: BigInt, event
       request.sharesClaimed = request.sharesClaimed.plus(take);
       request.assetsClaimed = request.assetsClaimed.plus(assetsTaken);
       request.status = statusOf(request);
-      request.updatedAt = event.block.timestamp.toI64();
+      request.updatedAt = blockTimestamp(event);
       request.save();
       sharesLeft = sharesLeft.minus(take);
       assetsLeft = assetsLeft.minus(assetsTaken);

@@ -8,6 +8,7 @@ import { SECONDS_PER_YEAR, SHARE, ZERO } from "./helpers/constants";
 import { currentCluster, loadProtocol } from "./helpers/entities";
 import { epochId, eventId } from "./helpers/ids";
 import { saveCluster } from "./helpers/snapshots";
+import { blockTimestamp } from "./helpers/time";
 
 /** The epoch entity, created open and empty on first use. Not saved. */
 function getOrCreateEpoch(cluster: Cluster, number: BigInt): Epoch {
@@ -36,7 +37,7 @@ export function handleRentPaid(event: RentPaid): void {
   payment.epoch = epoch.id;
   payment.amount = amount;
   payment.paymentRef = event.params.paymentRef;
-  payment.timestamp = event.block.timestamp.toI64();
+  payment.timestamp = blockTimestamp(event);
   payment.transactionHash = event.transaction.hash;
   payment.save();
 
@@ -66,7 +67,7 @@ export function handleEpochClosed(event: EpochClosed): void {
 
   const epoch = getOrCreateEpoch(cluster, p.epoch);
   epoch.closed = true;
-  epoch.closedAt = event.block.timestamp.toI64();
+  epoch.closedAt = blockTimestamp(event);
   epoch.cumulativeRevenue = p.cumulativeRevenue;
   epoch.newlyAttested = p.newlyAttested;
   epoch.released = p.released;
@@ -82,7 +83,7 @@ export function handleEpochClosed(event: EpochClosed): void {
   report.cluster = cluster.id;
   report.kind = "Revenue";
   report.value = p.cumulativeRevenue;
-  report.timestamp = event.block.timestamp.toI64();
+  report.timestamp = blockTimestamp(event);
   report.blockNumber = event.block.number;
   report.save();
   saveCluster(cluster, event);
@@ -192,7 +193,7 @@ function newFeedChange(cluster: Cluster, kind: string, aggregator: Bytes, event:
   change.cluster = cluster.id;
   change.kind = kind;
   change.aggregator = aggregator;
-  change.timestamp = event.block.timestamp.toI64();
+  change.timestamp = blockTimestamp(event);
   change.blockNumber = event.block.number;
   change.transactionHash = event.transaction.hash;
   return change;

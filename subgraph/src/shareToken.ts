@@ -3,12 +3,13 @@ import {
   DonationsSwept, EscrowExclusionCancelled, EscrowExclusionProposed, EscrowExclusionSet, ExclusionSet, Paused, RewardClaimed, StrandedYieldReturned, Transfer, TransferPolicyProposalCancelled,
   TransferPolicyProposed, TransferPolicySet, Unlocked, Unpaused,
 } from "../generated/templates/ClusterShareToken/ClusterShareToken";
-import { Claim, Cluster, EscrowExclusionChange } from "../generated/schema";
+import { Claim, Cluster, EscrowExclusionChange, Position } from "../generated/schema";
 import {
   currentCluster, currentClusterId, getOrCreateAccount, getOrCreatePosition, getOrCreatePositionIn, isZeroAddress,
 } from "./helpers/entities";
 import { eventId } from "./helpers/ids";
 import { saveCluster } from "./helpers/snapshots";
+import { blockTimestamp } from "./helpers/time";
 
 /** Share movements: balances, holder count, and supply on mint and burn. */
 export function handleTransfer(event: Transfer): void {
@@ -32,12 +33,22 @@ export function handleTransfer(event: Transfer): void {
 /** Changes `account`'s balance by `delta`; returns how the holder count changes (+1, -1 or 0). */
 function moveBalance(clusterId: string, account: Address, delta: BigInt): i32 {
   const position = getOrCreatePositionIn(clusterId, account);
-  const before = position.balance;
-  position.balance = before.plus(delta);
+  const wasHolder = isHolder(position);
+  position.balance = position.balance.plus(delta);
   position.save();
-  if (before.isZero() && !position.balance.isZero()) return 1;
-  if (!before.isZero() && position.balance.isZero()) return -1;
-  return 0;
+  return holderChange(wasHolder, isHolder(position));
+}
+
+/**
+ * Whether a position counts in `Cluster.holders`: people holding shares, not the excluded accounts (DEX pools,
+ * the redemption queue escrowing requested shares, protocol contracts).
+ */
+function isHolder(position: Position): boolean {
+  return !position.excluded && !position.balance.isZero();
+}
+
+function holderChange(before: boolean, after: boolean): i32 {
+  return (after ? 1 : 0) - (before ? 1 : 0);
 }
 
 export function handleRewardClaimed(event: RewardClaimed): void {
@@ -48,7 +59,7 @@ export function handleRewardClaimed(event: RewardClaimed): void {
   claim.account = getOrCreateAccount(event.params.account).id;
   claim.to = event.params.to;
   claim.amount = amount;
-  claim.timestamp = event.block.timestamp.toI64();
+  claim.timestamp = blockTimestamp(event);
   claim.transactionHash = event.transaction.hash;
   claim.save();
 
@@ -76,9 +87,15 @@ function setPaused(event: ethereum.Event, paused: boolean): void {
 /** Shares became transferable: the raise succeeded. */
 /** An account stopped or started earning (a pool, a self-exclusion, a protocol contract at launch). */
 export function handleExclusionSet(event: ExclusionSet): void {
-  const position = getOrCreatePosition(currentCluster(), event.params.account);
+  const cluster = currentCluster();
+  const position = getOrCreatePosition(cluster, event.params.account);
+  const wasHolder = isHolder(position);
   position.excluded = event.params.excluded;
   position.save();
+  const change = holderChange(wasHolder, isHolder(position));
+  if (change == 0) return;
+  cluster.holders += change;
+  saveCluster(cluster, event);
 }
 
 export function handleUnlocked(event: Unlocked): void {
@@ -149,7 +166,7 @@ function newEscrowExclusionChange(event: ethereum.Event, kind: string, escrow: A
   change.cluster = currentClusterId();
   change.kind = kind;
   change.escrow = escrow;
-  change.timestamp = event.block.timestamp.toI64();
+  change.timestamp = blockTimestamp(event);
   change.blockNumber = event.block.number;
   change.transactionHash = event.transaction.hash;
   return change;

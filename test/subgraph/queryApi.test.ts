@@ -679,23 +679,6 @@ describe("bad requests", () => {
     expect(await response.json()).toEqual({ data: { cluster: { name: clusters[2].name } } });
   });
 
-  it("serves GET with ?query= and answers CORS preflights", async () => {
-    const get = await fetch(`${server.url}?query=${encodeURIComponent("query ($id: ID!) { cluster(id: $id) { id } }")}` +
-      `&variables=${encodeURIComponent(JSON.stringify({ id: "c-3" }))}`);
-    expect(get.status).toBe(200);
-    expect(get.headers.get("access-control-allow-origin")).toBe("*");
-    expect(await get.json()).toEqual({ data: { cluster: { id: "c-3" } } });
-
-    const preflight = await fetch(server.url, {
-      method: "OPTIONS",
-      headers: { Origin: "http://example.test", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
-    expect(preflight.headers.get("access-control-allow-methods")).toMatch(/POST/);
-    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Content-Type/i);
-  });
-
   it("answers transport errors with JSON and HTTP statuses", async () => {
     const base = new URL(server.url).origin;
     const notFound = await fetch(`${base}/subgraphs/name/other`, { method: "POST", body: "{}" });

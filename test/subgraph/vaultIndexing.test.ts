@@ -1,13 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { attest, deployCluster, increaseTime, ethers, DAY, EPOCH, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
-import { buildSubgraph } from "../../scripts/subgraph/build";
+import { retargetBuild } from "../../runner/src/deployment";
 import { startRunner, type Runner } from "../../runner/src/runner";
 import { MockV3Aggregator__factory } from "../../sdk/src/types";
+
+/** `npm run subgraph:build`'s output, pointed at each test's factory without rebuilding. */
+const BUILD = join(__dirname, "../../subgraph/build");
 
 
 describe("the subgraph through a vault outage, catch-up closes and a revenue feed migration", () => {
@@ -20,10 +21,7 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
     node = await startRpcNode();
     d = await deployCluster({ maxRevenuePerEpoch: 15_000n * 10n ** 6n });
     weekly = 10_000n * d.unit;
-    const buildDir = dirname(buildSubgraph(
-      { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
-      mkdtempSync(join(tmpdir(), "clustershare-subgraph-vault-")),
-    ));
+    const buildDir = retargetBuild(BUILD, { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
   }, 180_000);
 
