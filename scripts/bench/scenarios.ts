@@ -55,7 +55,8 @@ export async function claimRow(): Promise<BenchRow> {
   await d.stable.mint(claimant.address, d.unit);
   await requireEarned(d.token, [claimant.address]);
   const claim = await gasUsed(d.token.connect(claimant).claim(claimant.address));
-  return compare("claim", claim, "mock-stablecoin-transfer", await stableTransferGas(d), 1.4);
+  // 1.4x until the exact donation sweep: booking every claim in `owed()` costs one cold SSTORE (README, share token).
+  return compare("claim", claim, "mock-stablecoin-transfer", await stableTransferGas(d), 1.55);
 }
 
 /**
