@@ -9,7 +9,7 @@ import type { EntityStore } from "../store";
 import { buildApiSchema } from "./apiSchema";
 import type { IndexingMeta } from "./meta";
 import { ApiModel } from "./model";
-import { RequestContext } from "./requestContext";
+import { QueryContext } from "./queryContext";
 
 export interface QueryService {
   schema: GraphQLSchema;
@@ -32,7 +32,7 @@ export function createQueryService(opts: { store: EntityStore; schema: SubgraphS
           source: query,
           variableValues: variables,
           operationName,
-          contextValue: new RequestContext(model, opts.store, opts.meta),
+          contextValue: new QueryContext(model, opts.store, opts.meta),
         });
       } catch (error) {
         // graphql-js reports query problems as results; anything thrown is a bug, still answered as a GraphQL error.
