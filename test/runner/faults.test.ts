@@ -129,6 +129,57 @@ describe("the runner through JSON-RPC faults: retried, resumed, nothing counted 
     await runner.sync();
     await expectFiguresMatchChain(runner.url!, d, accounts);
   });
+
+  it("never shows part of a block to queries, even while the block waits on the node", async () => {
+    const { runner, proxy } = await runnerThroughProxy({ pollMs: 10 });
+    await waitFor(async () => runner.status().synced);
+    const figures = `{ _meta { block { number } } protocol(id: "protocol") { clusterCount totalRentPaid } rentPayments(first: 1000) { id } }`;
+    const observe = async () => {
+      const data = await query(runner.url!, figures);
+      return { block: data._meta.block.number as number, clusters: data.protocol.clusterCount, rent: data.protocol.totalRentPaid, payments: data.rentPayments.length };
+    };
+    const before = await observe();
+
+    // One large block: rent paid twenty times, transfers, and a cluster launched, whose new data sources' logs the
+    // runner must then fetch for the same block: the proxy holds that answer back while queries poll.
+    const factory = (await d.factory.getAddress()).toLowerCase();
+    const big = (await ethers.provider.getBlockNumber()) + 1;
+    proxy.fail({ kind: "slow", ms: 400 }, {
+      where: (calls) => calls.some((call) => {
+        if (call.method !== "eth_getLogs") return false;
+        const [filter] = call.params as [{ address: string[]; fromBlock: string; toBlock: string }];
+        return Number(filter.fromBlock) === big && Number(filter.toBlock) === big && !filter.address.includes(factory);
+      }),
+    });
+    await ethers.provider.send("evm_setAutomine", [false]);
+    try {
+      for (let i = 0; i < 20; i++) {
+        await d.vault.connect(d.renter).payRent(BigInt(i + 1) * d.unit, ethers.id(`big ${i}`));
+        await d.token.connect(d.holders[0]).transfer(d.holders[1 + (i % 3)].address, SHARE);
+      }
+      await d.factory.connect(d.operator).launch(launchParams({
+        stablecoin: await d.stable.getAddress(), revenueFeed: await d.feed.getAddress(), keeper: d.keeper.address,
+        initialHolder: d.holders[3].address, initialShares: 10n * SHARE, nav: navParams({ hardwareCost: 10n * d.unit }),
+      }));
+      await ethers.provider.send("evm_mine", []);
+    } finally {
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+    expect((await ethers.provider.getBlock(big))!.transactions).toHaveLength(41);
+
+    const observations = [];
+    for (let seen = await observe(); ; seen = await observe()) {
+      observations.push(seen);
+      if (seen.block >= big) break;
+    }
+    expect(proxy.faultsDone, "the block waited on the node").toBe(true);
+    const whileApplying = observations.filter((o) => o.block < big);
+    expect(whileApplying.length, "queries answered while the block was applied").toBeGreaterThan(5);
+    for (const o of whileApplying) expect({ ...o, block: before.block }).toEqual(before);
+    const after = observations[observations.length - 1];
+    expect(after).toMatchObject({ block: big, clusters: before.clusters + 1, payments: before.payments + 20 });
+    await expectFiguresMatchChain(runner.url!, d, accounts);
+  });
 });
 
 /** Polls `condition` every 10 ms until it holds (the test's timeout bounds the wait). */
