@@ -127,7 +127,8 @@ export class Indexer {
     const windowStart = nodeHead - this.options.store.history.retainedBlocks + 1;
     while (!this.failure && this.nextBlock <= last) {
       const from = this.nextBlock;
-      await this.indexRange(from, Math.min(last, from + this.blockRange - 1), windowStart);
+      const to = Math.min(last, from + this.blockRange - 1);
+      await this.indexRange(from, to, windowStart, Math.min(last, to + this.blockRange));
     }
   }
 
@@ -154,10 +155,12 @@ export class Indexer {
     );
   }
 
-  private async indexRange(from: number, to: number, windowStart: number): Promise<void> {
+  /** Indexes `from`..`to`; the logs of the next range, up to `nextTo`, are fetched while its handlers run. */
+  private async indexRange(from: number, to: number, windowStart: number, nextTo: number): Promise<void> {
     const headers = new Map<number, BlockPointer>();
     if (to >= windowStart) for (const pointer of await this.blocks.chain(Math.max(from, windowStart), to)) headers.set(pointer.number, pointer);
     const logs = await this.blocks.logs([...this.byAddress.keys()], from, to);
+    this.blocks.prefetchLogs([...this.byAddress.keys()], to + 1, nextTo);
     let pending = this.triggersFor(logs);
     let next = 0;
     while (next < pending.length) {

@@ -49,9 +49,19 @@ export class FetchedBlock {
   }
 }
 
+/** A range's logs requested ahead, for the addresses known then. */
+interface LogFetch {
+  from: number;
+  to: number;
+  addresses: Set<string>;
+  logs: Promise<RpcLog[]>;
+}
+
 export class BlockSource {
   /** Full blocks requested ahead of the handlers, by number. */
   private readonly fetches = new Map<number, Promise<FetchedBlock>>();
+  /** The next range's logs, requested while the handlers run the current one. */
+  private logsAhead: LogFetch | null = null;
 
   constructor(private readonly rpc: JsonRpcClient) {}
 
@@ -86,8 +96,30 @@ export class BlockSource {
     return (await this.chain(number, number))[0];
   }
 
-  /** Logs of `addresses` over `from`..`to` (none for no address or an empty range). */
+  /**
+   * Logs of `addresses` over `from`..`to` (none for no address or an empty range), in (block, log index) order:
+   * from the prefetch of that range if there is one, plus the logs of addresses added since it was requested.
+   */
   async logs(addresses: string[], from: number, to: number): Promise<RpcLog[]> {
+    const ahead = this.logsAhead;
+    if (!ahead || ahead.from !== from || ahead.to !== to) return this.fetchLogs(addresses, from, to);
+    this.logsAhead = null;
+    const added = addresses.filter((address) => !ahead.addresses.has(address));
+    if (added.length === 0) return ahead.logs;
+    const [known, more] = await Promise.all([ahead.logs, this.fetchLogs(added, from, to)]);
+    return [...known, ...more].sort(compareLogs);
+  }
+
+  /** Requests the logs of `addresses` over `from`..`to` now, for a later `logs` call on that range. */
+  prefetchLogs(addresses: string[], from: number, to: number): void {
+    if (from > to) return;
+    const logs = this.fetchLogs(addresses, from, to);
+    // Awaited by `logs`; a prefetch that indexing never reaches (it stopped) must not crash the process.
+    logs.catch(() => undefined);
+    this.logsAhead = { from, to, addresses: new Set(addresses), logs };
+  }
+
+  private async fetchLogs(addresses: string[], from: number, to: number): Promise<RpcLog[]> {
     if (addresses.length === 0 || from > to) return [];
     return this.rpc.call<RpcLog[]>("eth_getLogs", [{ address: addresses, fromBlock: hex(from), toBlock: hex(to) }]);
   }
@@ -121,9 +153,10 @@ export class BlockSource {
     return fetch;
   }
 
-  /** Drops every prefetched block: after a failed attempt or a reorg they may belong to another chain. */
+  /** Drops everything prefetched: after a failed attempt or a reorg it may belong to another chain. */
   reset(): void {
     this.fetches.clear();
+    this.logsAhead = null;
   }
 
   private async rawHeaders(numbers: number[]): Promise<(RpcBlock | null)[]> {
@@ -139,6 +172,10 @@ export class BlockSource {
 function toFetchedBlock(number: number, raw: RpcBlock | null): FetchedBlock {
   if (!raw) throw new ChainReorganisedError(`block ${number} is no longer on the node's chain`);
   return new FetchedBlock(raw);
+}
+
+function compareLogs(a: RpcLog, b: RpcLog): number {
+  return Number(a.blockNumber) - Number(b.blockNumber) || Number(a.logIndex) - Number(b.logIndex);
 }
 
 function hex(n: number): string {
