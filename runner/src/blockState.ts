@@ -60,7 +60,6 @@ export class BlockState<Source> implements EntityAccess {
   private writesOf(type: string): Map<string, Entity | null> {
     let byId = this.writes.get(type);
     if (!byId) {
-      this.store.peek(type, ""); // refuses an unknown type with the store's own error
       byId = new Map();
       this.writes.set(type, byId);
     }
