@@ -52,7 +52,7 @@ describe("the runner through JSON-RPC faults: retried, resumed, nothing counted 
       { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
       mkdtempSync(join(tmpdir(), "clustershare-subgraph-faults-")),
     ));
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     for (const { runner, proxy } of open) {

@@ -51,7 +51,7 @@ describe("the runner through chain reorganisations, and time-travel queries", ()
       onLog: (level, message, source) => logs.push(`${level} ${source}: ${message}`),
     });
     await runner.sync();
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     for (const other of extraRunners) await other.close();

@@ -73,7 +73,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
       mkdtempSync(join(tmpdir(), "clustershare-subgraph-")),
     ));
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await runner?.close();

@@ -25,7 +25,7 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
       mkdtempSync(join(tmpdir(), "clustershare-subgraph-vault-")),
     ));
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await runner?.close();
