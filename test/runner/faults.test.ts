@@ -1,12 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { deployCluster, launchParams, navParams, ethers, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
 import { RpcProxy, type Fault, type RpcCallBody } from "../helpers/rpcProxy";
-import { buildSubgraph } from "../../scripts/subgraph/build";
+import { builtSubgraph } from "../helpers/subgraphBuild";
 import { startRunner, type Runner, type RunnerOptions } from "../../runner/src/runner";
 import { RevenueVault__factory } from "../../sdk/src/types";
 import { expectFiguresMatchChain } from "./chainFigures";
@@ -48,10 +45,7 @@ describe("the runner through JSON-RPC faults: retried, resumed, nothing counted 
     const second = RevenueVault__factory.connect(contracts.vault, d.renter);
     for (let round = 0; round < 3; round++) await second.payRent(BigInt(50 + round) * d.unit, ethers.id(`second ${round}`));
     await activity(4);
-    buildDir = dirname(buildSubgraph(
-      { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
-      mkdtempSync(join(tmpdir(), "clustershare-subgraph-faults-")),
-    ));
+    buildDir = builtSubgraph({ network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
   }, 600_000);
 
   afterAll(async () => {

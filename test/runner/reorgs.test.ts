@@ -1,11 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { deployCluster, launchParams, navParams, ethers, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
-import { buildSubgraph } from "../../scripts/subgraph/build";
+import { builtSubgraph } from "../helpers/subgraphBuild";
 import { startRunner, type Runner, type RunnerOptions } from "../../runner/src/runner";
 import { expectFiguresMatchChain } from "./chainFigures";
 
@@ -42,10 +39,7 @@ describe("the runner through chain reorganisations, and time-travel queries", ()
     d = await deployCluster();
     accounts = d.holders.slice(0, 4).map((h) => h.address);
     await blocks(4, 1);
-    buildDir = dirname(buildSubgraph(
-      { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
-      mkdtempSync(join(tmpdir(), "clustershare-subgraph-reorgs-")),
-    ));
+    buildDir = builtSubgraph({ network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
     runner = await startRunner({
       buildDir, rpcUrl: node.url, port: 0, retry: { baseMs: 1, maxMs: 5, attempts: 3 },
       onLog: (level, message, source) => logs.push(`${level} ${source}: ${message}`),

@@ -1,7 +1,4 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Wallet } from "ethers";
 import {
@@ -10,7 +7,7 @@ import {
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
-import { buildSubgraph } from "../../scripts/subgraph/build";
+import { builtSubgraph } from "../helpers/subgraphBuild";
 import { startRunner, type Runner } from "../../runner/src/runner";
 import { cloneEntity, ValueKind } from "../../runner/src/values";
 import {
@@ -68,10 +65,7 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     [alice, bob, carol, dave, erin, frank] = d.holders;
     for (const h of [alice, bob, carol, dave]) claimTo.set(h.address, Wallet.createRandom().address);
     failed = await launchRaise(d, 100_000n);
-    buildDir = dirname(buildSubgraph(
-      { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
-      mkdtempSync(join(tmpdir(), "clustershare-subgraph-")),
-    ));
+    buildDir = builtSubgraph({ network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
   }, 600_000);
 

@@ -1,11 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { attest, deployCluster, increaseTime, ethers, DAY, EPOCH, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
-import { buildSubgraph } from "../../scripts/subgraph/build";
+import { builtSubgraph } from "../helpers/subgraphBuild";
 import { startRunner, type Runner } from "../../runner/src/runner";
 import { MockV3Aggregator__factory } from "../../sdk/src/types";
 
@@ -20,10 +17,7 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
     node = await startRpcNode();
     d = await deployCluster({ maxRevenuePerEpoch: 15_000n * 10n ** 6n });
     weekly = 10_000n * d.unit;
-    const buildDir = dirname(buildSubgraph(
-      { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 },
-      mkdtempSync(join(tmpdir(), "clustershare-subgraph-vault-")),
-    ));
+    const buildDir = builtSubgraph({ network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
   }, 600_000);
 
