@@ -1,28 +1,28 @@
 /**
  * Feeds real logs from a JSON-RPC node to the compiled mappings, the way graph-node does: logs fetched with
  * eth_getLogs in block ranges for the addresses of every data source, handled in (block, log index) order, each
- * trigger in a fresh WASM state (a RestartableMapping restored per trigger), templates instantiated by handlers and indexed from the block that created
- * them (that block's own logs included, after the block's other triggers), each block's writes committed
- * atomically, and the first handler failure recorded as an indexing error that stops indexing at the block
- * before it instead of crashing or skipping silently.
+ * trigger in a fresh WASM state (a RestartableMapping restored per trigger), templates instantiated by handlers and
+ * indexed from the block that created them (that block's own logs included, after the block's other triggers).
+ *
+ * A block is the unit of work (BlockState): its writes, the data sources it creates and the block pointer commit
+ * together or not at all, so an attempt that fails anywhere (a handler, a decode, the RPC) leaves the store at the
+ * last whole block and the next attempt resumes from there without counting anything twice. The first handler
+ * failure is recorded as an indexing error that stops indexing at the block before it. Each attempt first checks
+ * that the node still holds the indexed head and, after a reorg, rolls back to the common ancestor.
  */
 import { getBytes } from "ethers";
+import { BlockState } from "./blockState";
+import { BlockSource, ChainReorganisedError, type FetchedBlock } from "./chain/blockSource";
+import { toEthereumEvent, type RpcLog } from "./chain/decode";
+import type { JsonRpcClient } from "./chain/rpc";
+import type { BlockPointer } from "./history/blockPointer";
+import { commonAncestor, isCanonical } from "./history/reorg";
 import type { BuiltSubgraph, SourceSpec } from "./manifest";
 import type { EntityStore } from "./store";
 import type { Entity } from "./values";
-import {
-  toEthereumBlock, toEthereumEvent, toEthereumTransaction, type RpcBlock, type RpcLog, type RpcTransaction,
-} from "./chain/decode";
-import type { JsonRpcClient } from "./chain/rpc";
-import type { EthereumBlock, EthereumTransaction } from "./wasm/ethereum";
 import { MappingModule, type HostContext } from "./wasm/module";
+import { LogLevel } from "./wasm/hostContext";
 import { RestartableMapping } from "./wasm/restartable";
-
-export interface IndexedBlock {
-  number: number;
-  hash: string;
-  timestamp: number;
-}
 
 export interface IndexingError {
   block: number;
@@ -37,7 +37,7 @@ export interface IndexerOptions {
   rpc: JsonRpcClient;
   /** Blocks per eth_getLogs request. */
   blockRange?: number;
-  /** Mapping logs (graph-ts `log.*`): level 0 critical … 4 debug. */
+  /** Mapping logs (graph-ts `log.*`, level 0 critical … 4 debug) and the indexer's own ("runner"). */
   onLog?: (level: number, message: string, dataSource: string) => void;
 }
 
@@ -47,14 +47,13 @@ interface DataSource {
   address: string;
   context: Entity;
   module: WebAssembly.Module;
+  /** The block whose handlers created it (-1 for the manifest's): a reorg below it removes it. */
+  createdAt: number;
   /** What `dataSource.*` host functions answer for it. */
   host: HostContext["dataSource"];
   /** Its instance, restored before each trigger; undefined until the first, null if the module cannot be restored. */
   mapping?: RestartableMapping | null;
 }
-
-/** Blocks fetched ahead of the handlers: enough to fill a JSON-RPC batch, few enough to bound memory. */
-const PREFETCH_BLOCKS = 64;
 
 interface Trigger {
   log: RpcLog;
@@ -62,21 +61,20 @@ interface Trigger {
 }
 
 export class Indexer {
-  private readonly sources: DataSource[] = [];
-  private readonly byAddress = new Map<string, DataSource[]>();
+  private sources: DataSource[] = [];
+  private byAddress = new Map<string, DataSource[]>();
   private readonly compiled = new Map<string, WebAssembly.Module>();
   private readonly blockRange: number;
-  /** Blocks requested ahead of the handlers, by number, in JSON-RPC batches (see prefetchBlocks). */
-  private readonly blockFetches = new Map<number, Promise<FetchedBlock>>();
-  private latest: IndexedBlock | null = null;
+  private readonly blocks: BlockSource;
   private failure: IndexingError | null = null;
-  /** The next block to scan. */
-  private cursor = 0;
+  private startBlock = 0;
+  private nodeHead: number | null = null;
   /** For the benchmark: how many triggers were handled. */
   readonly stats = { triggers: 0 };
 
   private constructor(private readonly options: IndexerOptions) {
     this.blockRange = options.blockRange ?? 2_000;
+    this.blocks = new BlockSource(options.rpc);
   }
 
   /** Compiles every data source's and template's WASM and registers the manifest's data sources. */
@@ -88,15 +86,20 @@ export class Indexer {
     }
     for (const spec of subgraph.dataSources) {
       if (!spec.address) throw new Error(`data source ${spec.name} has no address`);
-      indexer.addSource(spec, spec.address, new Map());
+      indexer.register(indexer.newSource(spec, spec.address, new Map(), -1));
     }
-    indexer.cursor = Math.min(...subgraph.dataSources.map((s) => s.startBlock ?? 0));
+    indexer.startBlock = Math.min(...subgraph.dataSources.map((s) => s.startBlock ?? 0));
     return indexer;
   }
 
   /** The last block fully indexed, or null before the first. */
-  get indexedBlock(): IndexedBlock | null {
-    return this.latest;
+  get indexedBlock(): BlockPointer | null {
+    return this.options.store.head;
+  }
+
+  /** The node's head when it was last asked, or null before. */
+  get chainHead(): number | null {
+    return this.nodeHead;
   }
 
   /** The handler failure that stopped indexing, if any. */
@@ -104,21 +107,60 @@ export class Indexer {
     return this.failure;
   }
 
-  /** Indexes every block up to `target` (default: the node's head). Stops at the first handler failure. */
+  /** The data sources indexed now (the manifest's and every template instance). */
+  get dataSources(): { name: string; address: string }[] {
+    return this.sources.map((s) => ({ name: s.spec.name, address: s.address }));
+  }
+
+  /**
+   * One indexing attempt: reconciles with the node's chain (rolling back a reorg), then indexes every block up
+   * to `target` (default and at most: the node's head). Stops at the first handler failure. Rejects on any RPC
+   * failure or chain change; every block committed before stays, and calling it again resumes after them.
+   */
   async syncTo(target?: number): Promise<void> {
-    const head = target ?? Number(await this.options.rpc.call<string>("eth_blockNumber", []));
-    while (!this.failure && this.cursor <= head) {
-      const from = this.cursor;
-      const to = Math.min(head, from + this.blockRange - 1);
-      await this.indexRange(from, to);
-      if (this.failure) return;
-      this.cursor = to + 1;
-      if (!this.latest || this.latest.number < to) this.latest = await this.blockHeader(to);
+    this.blocks.reset();
+    const nodeHead = await this.blocks.headNumber();
+    this.nodeHead = nodeHead;
+    await this.reconcile();
+    const last = Math.min(target ?? nodeHead, nodeHead);
+    // Blocks from here on may still be reorganised: each one's header is kept (history/blockHistory.ts).
+    const windowStart = nodeHead - this.options.store.history.retainedBlocks + 1;
+    while (!this.failure && this.nextBlock <= last) {
+      const from = this.nextBlock;
+      const to = Math.min(last, from + this.blockRange - 1);
+      await this.indexRange(from, to, windowStart, Math.min(last, to + this.blockRange));
     }
   }
 
-  private async indexRange(from: number, to: number): Promise<void> {
-    const logs = await this.fetchLogs([...this.byAddress.keys()], from, to);
+  private get nextBlock(): number {
+    const head = this.options.store.head;
+    return head ? head.number + 1 : this.startBlock;
+  }
+
+  /** Rolls back to the common ancestor when the node's chain no longer holds the indexed head. */
+  private async reconcile(): Promise<void> {
+    const { store } = this.options;
+    const head = store.head;
+    if (!head || (await isCanonical(head, this.blocks))) return;
+    const ancestor = await commonAncestor(store.history, this.blocks);
+    store.revertTo(ancestor);
+    this.sources = this.sources.filter((source) => source.createdAt <= ancestor.number);
+    this.byAddress = addressIndex(this.sources);
+    // As graph-node unfails a subgraph whose failing block was reverted: the new branch gets its own chance.
+    if (this.failure && this.failure.block > ancestor.number) this.failure = null;
+    this.options.onLog?.(
+      LogLevel.Info,
+      `chain reorganised: reverted blocks ${ancestor.number + 1}..${head.number} to common ancestor ${ancestor.number} (${ancestor.hash})`,
+      "runner",
+    );
+  }
+
+  /** Indexes `from`..`to`; the logs of the next range, up to `nextTo`, are fetched while its handlers run. */
+  private async indexRange(from: number, to: number, windowStart: number, nextTo: number): Promise<void> {
+    const headers = new Map<number, BlockPointer>();
+    if (to >= windowStart) for (const pointer of await this.blocks.chain(Math.max(from, windowStart), to)) headers.set(pointer.number, pointer);
+    const logs = await this.blocks.logs([...this.byAddress.keys()], from, to);
+    this.blocks.prefetchLogs([...this.byAddress.keys()], to + 1, nextTo);
     let pending = this.triggersFor(logs);
     let next = 0;
     while (next < pending.length) {
@@ -127,57 +169,88 @@ export class Indexer {
       while (end < pending.length && Number(pending[end].log.blockNumber) === blockNumber) end++;
       const inBlock = pending.slice(next, end);
       next = end;
-      this.prefetchBlocks(blockNumber, pending, next);
-      const created = await this.indexBlock(blockNumber, inBlock);
-      if (this.failure) {
-        this.blockFetches.clear();
+      this.blocks.prefetch([blockNumber, ...pending.slice(next).map((t) => Number(t.log.blockNumber))]);
+      this.commitEmptyBlocks(headers, blockNumber - 1);
+      const outcome = await this.indexBlock(blockNumber, inBlock, headers.get(blockNumber));
+      if ("failure" in outcome) {
+        // The head moves to the block before the failing one, so `_meta` names the last block whose data is whole.
+        if (this.nextBlock < blockNumber) this.options.store.commitBlock(headers.get(blockNumber - 1) ?? (await this.blocks.header(blockNumber - 1)), []);
+        this.failure = outcome.failure;
         return;
       }
-      if (created.length > 0) {
+      if (outcome.created.length > 0) {
         // New data sources index the rest of the range too: fetch their logs and merge them in order.
-        const later = await this.fetchLogs(created.map((s) => s.address), blockNumber + 1, to);
-        pending = mergeTriggers(pending.slice(next), this.triggersFor(later, new Set(created)));
+        const later = await this.blocks.logs(outcome.created.map((s) => s.address), blockNumber + 1, to);
+        pending = mergeTriggers(pending.slice(next), this.triggersFor(later, outcome.created));
         next = 0;
       }
+    }
+    this.commitEmptyBlocks(headers, to);
+    if (this.nextBlock <= to) this.options.store.commitBlock(await this.blocks.header(to), []);
+  }
+
+  /** Commits the headers (blocks without triggers, inside the reorg window) up to block `last`. */
+  private commitEmptyBlocks(headers: Map<number, BlockPointer>, last: number): void {
+    for (let number = this.nextBlock; number <= last; number++) {
+      const pointer = headers.get(number);
+      if (!pointer) continue;
+      this.checkLinksToHead(pointer);
+      this.options.store.commitBlock(pointer, []);
     }
   }
 
   /**
    * Handles one block's triggers, then the logs of that block for data sources the block created (repeating
-   * while handlers create more), all in one store transaction. Returns the data sources created.
+   * while handlers create more), in one BlockState, and commits it; or returns the handler failure, with nothing
+   * of the block committed.
    */
-  private async indexBlock(blockNumber: number, triggers: Trigger[]): Promise<DataSource[]> {
-    const block = await this.takeBlock(blockNumber);
-    const createdInBlock: DataSource[] = [];
-    this.options.store.begin();
+  private async indexBlock(
+    blockNumber: number, triggers: Trigger[], header: BlockPointer | undefined,
+  ): Promise<{ created: DataSource[] } | { failure: IndexingError }> {
+    const block = await this.blocks.block(blockNumber);
+    if (header && header.hash !== block.pointer.hash) {
+      throw new ChainReorganisedError(`block ${blockNumber} changed from ${header.hash} to ${block.pointer.hash} while indexing`);
+    }
+    this.checkLinksToHead(block.pointer);
+    const state = new BlockState<DataSource>(this.options.store);
     let queue = triggers;
     while (queue.length > 0) {
-      const created: DataSource[] = [];
+      const before = state.createdSources.length;
       for (const trigger of queue) {
-        if (!(await this.handle(trigger, block, created))) {
-          this.options.store.rollback();
-          return [];
-        }
+        const failure = await this.handle(trigger, block, state);
+        if (failure) return { failure };
       }
-      createdInBlock.push(...created);
+      const created = state.createdSources.slice(before);
       queue = created.length === 0
         ? []
-        : this.triggersFor(await this.fetchLogs(created.map((s) => s.address), blockNumber, blockNumber), new Set(created));
+        : this.triggersFor(await this.blocks.logs(created.map((s) => s.address), blockNumber, blockNumber), created);
     }
-    this.options.store.commit();
-    this.latest = { number: blockNumber, hash: block.hash, timestamp: Number(block.block.timestamp) };
-    return createdInBlock;
+    // Synchronous from here: queries and the next attempt see the block whole or not at all.
+    state.commit(block.pointer);
+    for (const source of state.createdSources) this.register(source);
+    return { created: state.createdSources };
   }
 
-  /** Runs the trigger's handler in a fresh instance state; false (and the failure recorded) if it failed. */
-  private async handle(trigger: Trigger, block: FetchedBlock, created: DataSource[]): Promise<boolean> {
+  /** Throws ChainReorganisedError when `pointer` is the block after the head but not its child. */
+  private checkLinksToHead(pointer: BlockPointer): void {
+    const head = this.options.store.head;
+    if (head && head.number === pointer.number - 1 && head.hash !== pointer.parentHash) {
+      throw new ChainReorganisedError(`block ${pointer.number} does not descend from the indexed head ${head.hash}`);
+    }
+  }
+
+  /** Runs the trigger's handler in a fresh instance state; returns the failure if it failed deterministically. */
+  private async handle(trigger: Trigger, block: FetchedBlock, state: BlockState<DataSource>): Promise<IndexingError | null> {
     const { log, source } = trigger;
     const handler = source.spec.handlers.get(log.topics[0])!;
+    if (log.blockHash.toLowerCase() !== block.pointer.hash) {
+      throw new ChainReorganisedError(`a log of block ${block.pointer.number} names block ${log.blockHash}, not ${block.pointer.hash}`);
+    }
     const transaction = block.transaction(log.transactionHash);
     const context: HostContext = {
-      store: this.options.store,
+      store: state,
       dataSource: source.host,
-      createDataSource: (name, params, ctx) => created.push(this.instantiate(name, params, ctx)),
+      createDataSource: (name, params, ctx) => state.createdSources.push(this.instantiate(name, params, ctx, block.pointer.number)),
       log: (level, message) => this.options.onLog?.(level, message, source.spec.name),
     };
     try {
@@ -190,128 +263,56 @@ export class Indexer {
       }
       else (await MappingModule.instantiate(source.module, context)).handleEvent(handler.handler, event);
       this.stats.triggers += 1;
-      return true;
+      return null;
     } catch (error) {
       source.mapping = undefined;
-      this.failure = {
+      return {
         block: Number(log.blockNumber),
         dataSource: source.spec.name,
         handler: handler.handler,
         message: error instanceof Error ? error.message : String(error),
       };
-      return false;
     }
   }
 
-  private instantiate(name: string, params: string[], context: Entity | null): DataSource {
+  private instantiate(name: string, params: string[], context: Entity | null, block: number): DataSource {
     const spec = this.options.subgraph.templates.get(name);
     if (!spec) throw new Error(`no data source template named ${name}`);
     if (params.length !== 1) throw new Error(`template ${name} expects one address parameter`);
-    return this.addSource(spec, params[0].toLowerCase(), context ?? new Map());
+    return this.newSource(spec, params[0].toLowerCase(), context ?? new Map(), block);
   }
 
-  private addSource(spec: SourceSpec, address: string, context: Entity): DataSource {
-    const source: DataSource = {
-      spec, address, context, module: this.compiled.get(spec.name)!,
+  private newSource(spec: SourceSpec, address: string, context: Entity, createdAt: number): DataSource {
+    return {
+      spec, address, context, createdAt, module: this.compiled.get(spec.name)!,
       host: { name: spec.name, network: spec.network, address: getBytes(address), context },
     };
-    this.sources.push(source);
-    this.byAddress.set(address, [...(this.byAddress.get(address) ?? []), source]);
-    return source;
   }
 
-  /** Matches logs to the data sources (optionally only `only`) that handle them, in (block, log index) order. */
-  private triggersFor(logs: RpcLog[], only?: Set<DataSource>): Trigger[] {
+  private register(source: DataSource): void {
+    this.sources.push(source);
+    this.byAddress.set(source.address, [...(this.byAddress.get(source.address) ?? []), source]);
+  }
+
+  /** Matches logs to the data sources (all registered ones, or only `only`) that handle them, in (block, log index) order. */
+  private triggersFor(logs: RpcLog[], only?: DataSource[]): Trigger[] {
+    const sources = only ? addressIndex(only) : this.byAddress;
     const triggers: Trigger[] = [];
     for (const log of logs) {
       if (log.removed) continue;
-      for (const source of this.byAddress.get(log.address.toLowerCase()) ?? []) {
-        if ((!only || only.has(source)) && source.spec.handlers.has(log.topics[0])) triggers.push({ log, source });
+      for (const source of sources.get(log.address.toLowerCase()) ?? []) {
+        if (source.spec.handlers.has(log.topics[0])) triggers.push({ log, source });
       }
     }
     return triggers.sort(compareTriggers);
   }
-
-  private async fetchLogs(addresses: string[], from: number, to: number): Promise<RpcLog[]> {
-    if (addresses.length === 0 || from > to) return [];
-    return this.options.rpc.call<RpcLog[]>("eth_getLogs", [
-      { address: addresses, fromBlock: hex(from), toBlock: hex(to) },
-    ]);
-  }
-
-  /**
-   * Keeps up to PREFETCH_BLOCKS blocks requested ahead: block `current` and those of the triggers from
-   * `pending[next]` on, fetched in one JSON-RPC batch whenever fewer than half are still outstanding.
-   */
-  private prefetchBlocks(current: number, pending: Trigger[], next: number): void {
-    if (this.blockFetches.size > PREFETCH_BLOCKS / 2) return;
-    const wanted = this.blockFetches.has(current) ? [] : [current];
-    for (let i = next; i < pending.length && wanted.length < PREFETCH_BLOCKS; i++) {
-      const number = Number(pending[i].log.blockNumber);
-      if (number !== wanted[wanted.length - 1] && !this.blockFetches.has(number)) wanted.push(number);
-    }
-    const batch = this.options.rpc.batch(wanted.map((number) => ({ method: "eth_getBlockByNumber", params: [hex(number), true] })));
-    wanted.forEach((number, i) => {
-      const fetch = batch.then((blocks) => toFetchedBlock(number, blocks[i] as RpcBlock | null));
-      // Awaited later by takeBlock; a prefetch that indexing never reaches (it stopped) must not crash the process.
-      fetch.catch(() => undefined);
-      this.blockFetches.set(number, fetch);
-    });
-  }
-
-  /** The block `number`, prefetched or fetched now. */
-  private async takeBlock(number: number): Promise<FetchedBlock> {
-    const fetch = this.blockFetches.get(number) ?? this.fetchBlock(number);
-    this.blockFetches.delete(number);
-    return fetch;
-  }
-
-  private async fetchBlock(number: number): Promise<FetchedBlock> {
-    return toFetchedBlock(number, await this.options.rpc.call<RpcBlock | null>("eth_getBlockByNumber", [hex(number), true]));
-  }
-
-  private async blockHeader(number: number): Promise<IndexedBlock> {
-    const raw = await this.options.rpc.call<RpcBlock | null>("eth_getBlockByNumber", [hex(number), false]);
-    if (!raw) throw new Error(`block ${number} not found`);
-    return { number, hash: raw.hash, timestamp: Number(raw.timestamp) };
-  }
-
-  /** The data sources indexed now (the manifest's and every template instance). */
-  get dataSources(): { name: string; address: string }[] {
-    return this.sources.map((s) => ({ name: s.spec.name, address: s.address }));
-  }
 }
 
-/** A block, its transactions converted for the mappings only when a trigger needs them. */
-class FetchedBlock {
-  readonly block: EthereumBlock;
-  readonly hash: string;
-  private readonly raw = new Map<string, RpcTransaction>();
-  private readonly converted = new Map<string, EthereumTransaction>();
-
-  constructor(raw: RpcBlock) {
-    this.block = toEthereumBlock(raw);
-    this.hash = raw.hash;
-    for (const tx of raw.transactions) this.raw.set(tx.hash.toLowerCase(), tx);
-  }
-
-  /** The transaction `hash`; throws if the block does not hold it (the node reorganised under us). */
-  transaction(hash: string): EthereumTransaction {
-    const key = hash.toLowerCase();
-    let transaction = this.converted.get(key);
-    if (!transaction) {
-      const raw = this.raw.get(key);
-      if (!raw) throw new Error(`transaction ${hash} not in block ${this.hash}`);
-      transaction = toEthereumTransaction(raw);
-      this.converted.set(key, transaction);
-    }
-    return transaction;
-  }
-}
-
-function toFetchedBlock(number: number, raw: RpcBlock | null): FetchedBlock {
-  if (!raw) throw new Error(`block ${number} not found`);
-  return new FetchedBlock(raw);
+/** Data sources by (lower-case) address. */
+function addressIndex(sources: DataSource[]): Map<string, DataSource[]> {
+  const index = new Map<string, DataSource[]>();
+  for (const source of sources) index.set(source.address, [...(index.get(source.address) ?? []), source]);
+  return index;
 }
 
 function compareTriggers(a: Trigger, b: Trigger): number {
@@ -320,8 +321,4 @@ function compareTriggers(a: Trigger, b: Trigger): number {
 
 function mergeTriggers(a: Trigger[], b: Trigger[]): Trigger[] {
   return [...a, ...b].sort(compareTriggers);
-}
-
-function hex(n: number): string {
-  return "0x" + n.toString(16);
 }

@@ -11,7 +11,7 @@ import { loadBuiltSubgraph } from "./manifest";
 import { createQueryService, serveQueries, type QueryLimits, type QueryService } from "./query";
 import { loadSchema } from "./schema";
 import { EntityStore } from "./store";
-import { LogLevel } from "./wasm/hostContext";
+import { SyncLoop, type IndexingStatus, type RetryOptions } from "./syncLoop";
 
 export interface RunnerOptions {
   /** `graph build`'s output directory (holding subgraph.yaml). */
@@ -25,6 +25,15 @@ export interface RunnerOptions {
   /** How often to poll the node for new blocks; 0 disables polling (call `sync` yourself). */
   pollMs?: number;
   blockRange?: number;
+  /** Retries of failed indexing attempts (node down, HTTP errors, RPC errors, timeouts): backoff and reporting. */
+  retry?: RetryOptions;
+  /** How long one JSON-RPC request may take before it counts as failed (default 30 s). */
+  rpcTimeoutMs?: number;
+  /**
+   * How many of the latest blocks stay reversible (reorgs) and queryable (`block: { number | hash }`), as
+   * graph-node's reorg threshold (default 250).
+   */
+  reorgThreshold?: number;
   onLog?: (level: number, message: string, dataSource: string) => void;
   /** Query limits over the environment's GRAPH_GRAPHQL_* variables and the defaults (query/limits/queryLimits.ts). */
   queryLimits?: Partial<QueryLimits>;
@@ -36,59 +45,41 @@ export interface Runner {
   queries: QueryService;
   /** The query endpoint, when a server was started. */
   url?: string;
-  /** Indexes up to `block` (default: the node's head) and resolves when done. */
+  /**
+   * Indexes up to `block` (default: the node's head) and resolves when done, retrying failed attempts with
+   * backoff; rejects when they keep failing (see RunnerOptions.retry).
+   */
   sync(block?: number): Promise<void>;
+  /** Health, sync state and any node failure holding indexing up. */
+  status(): IndexingStatus;
   close(): Promise<void>;
 }
 
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const subgraph = loadBuiltSubgraph(options.buildDir);
   const schema = loadSchema(subgraph.schemaSdl);
-  const store = new EntityStore(schema);
-  const rpc = new JsonRpcClient(options.rpcUrl);
+  const store = new EntityStore(schema, options.reorgThreshold);
+  const rpc = new JsonRpcClient(options.rpcUrl, options.rpcTimeoutMs);
   const indexer = await Indexer.create({ subgraph, store, rpc, blockRange: options.blockRange, onLog: options.onLog });
+  const loop = new SyncLoop(indexer, options.retry, options.onLog);
   // graph-node names a deployment by the IPFS hash of its manifest; the runner uses a hash of the built one.
   const deployment = "0x" + createHash("sha256").update(readFileSync(join(options.buildDir, "subgraph.yaml"))).digest("hex");
   const queries = createQueryService({
     store,
     schema,
-    meta: () => ({ block: indexer.indexedBlock, deployment, hasIndexingErrors: indexer.error !== null }),
+    meta: () => ({ block: store.head, deployment, hasIndexingErrors: indexer.error !== null, status: loop.status }),
     limits: options.queryLimits,
   });
   const server = options.port === undefined
     ? undefined
     : await serveQueries({ service: queries, name: options.name ?? "clustershare", port: options.port, host: options.host });
-
-  // One sync at a time: the poller and explicit `sync` calls queue behind each other.
-  let running: Promise<void> = Promise.resolve();
-  let failureReported = false;
-  const sync = (block?: number) => (running = running.then(async () => {
-    await indexer.syncTo(block);
-    const failure = indexer.error;
-    if (failure && !failureReported) {
-      failureReported = true;
-      options.onLog?.(
-        LogLevel.Error,
-        `indexing stopped at block ${failure.block}: ${failure.dataSource}.${failure.handler} failed: ${failure.message}`,
-        "runner",
-      );
-    }
-  }));
-  let timer: NodeJS.Timeout | undefined;
-  if (options.pollMs) {
-    const poll = () => {
-      sync()
-        .catch((error) => options.onLog?.(LogLevel.Error, `sync failed, retrying: ${(error as Error).message}`, "runner"))
-        .finally(() => { if (timer) timer = setTimeout(poll, options.pollMs); });
-    };
-    timer = setTimeout(poll, 0);
-  }
+  if (options.pollMs) loop.startPolling(options.pollMs);
   return {
-    store, indexer, queries, url: server?.url, sync,
+    store, indexer, queries, url: server?.url,
+    sync: (block) => loop.sync(block),
+    status: () => loop.status,
     async close() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running.catch(() => undefined);
+      await loop.close();
       await server?.close();
     },
   };

@@ -2,10 +2,17 @@
  * The entity store, with graph-node's semantics: `set` stores a copy and `get` returns a fresh copy (a mapping
  * changing an entity it loaded changes nothing until it saves it); every write is checked against the schema
  * (unknown fields, missing non-null fields, wrong value kinds, derived fields are refused); immutable entities
- * cannot be changed or removed once written.
+ * cannot be changed or removed once written. It also keeps the latest block pointer and the reversible history of
+ * recent blocks (history/blockHistory.ts): blocks are committed whole, undone on a reorg and read back for
+ * time-travel queries.
  */
+import { BlockHistory, type PriorVersion } from "./history/blockHistory";
+import type { BlockPointer } from "./history/blockPointer";
 import type { EntityDef, FieldDef, SubgraphSchema } from "./schema";
 import { cloneEntity, entitiesEqual, ValueKind, type Entity, type Value } from "./values";
+
+/** graph-node's default reorg threshold (ETHEREUM_REORG_THRESHOLD): blocks kept reversible. */
+export const DEFAULT_RETAINED_BLOCKS = 250;
 
 /** A write the schema or the entity's mutability forbids; the indexer reports it as an indexing error. */
 export class StoreError extends Error {
@@ -25,13 +32,36 @@ export const SCALAR_KINDS: Record<string, ValueKind> = {
   Timestamp: ValueKind.Timestamp,
 };
 
-export class EntityStore {
-  private readonly tables = new Map<string, Map<string, Entity>>();
-  /** While a block is processed: each touched entity's state before the block (undefined: it did not exist). */
-  private journal: Map<string, Entity | undefined> | null = null;
+/** What handlers read and write through: the store itself, or a block's overlay over it (BlockState). */
+export interface EntityAccess {
+  readonly schema: SubgraphSchema;
+  /** A fresh copy of the entity, or null. */
+  get(type: string, id: string): Entity | null;
+  /** The entity itself (not to be changed), or null. */
+  peek(type: string, id: string): Readonly<Entity> | null;
+  set(type: string, id: string, entity: Entity): void;
+  remove(type: string, id: string): void;
+  all(type: string): Iterable<Entity>;
+}
 
-  constructor(readonly schema: SubgraphSchema) {
+/** One write of a block: the entity's new version, or null for a removal. */
+export type EntityWrite = [type: string, id: string, entity: Entity | null];
+
+export class EntityStore implements EntityAccess {
+  private readonly tables = new Map<string, Map<string, Entity>>();
+  /** The recent blocks' pointers and undo log: what reorgs roll back and time-travel queries read. */
+  readonly history: BlockHistory;
+  private latest: BlockPointer | null = null;
+
+  /** @param retainedBlocks how many recent blocks stay reversible and queryable (graph-node's reorg threshold). */
+  constructor(readonly schema: SubgraphSchema, retainedBlocks = DEFAULT_RETAINED_BLOCKS) {
     for (const name of schema.entities.keys()) this.tables.set(name, new Map());
+    this.history = new BlockHistory(retainedBlocks);
+  }
+
+  /** The latest committed block, or null before the first. */
+  get head(): BlockPointer | null {
+    return this.latest;
   }
 
   /** A fresh copy of the entity, or null. */
@@ -48,50 +78,73 @@ export class EntityStore {
     return this.table(type).get(id) ?? null;
   }
 
-  /** Validates and stores a copy of `entity` under `id` (its `id` field must match when present). */
+  /**
+   * Validates and stores a copy of `entity` under `id` at once, outside any block (fixtures and tools; the
+   * indexer writes through a BlockState and commits whole blocks).
+   */
   set(type: string, id: string, entity: Entity): void {
+    this.table(type).set(id, this.checkedVersion(type, id, entity, this.peek(type, id)));
+  }
+
+  /** Removes the entity at once, outside any block (see `set`). */
+  remove(type: string, id: string): void {
+    this.checkRemoval(type, id, this.peek(type, id));
+    this.table(type).delete(id);
+  }
+
+  /**
+   * The version to store for `entity` under `id`: a copy with its id field, checked against the schema and, for
+   * an immutable type, against `existing` (the version it would replace). Throws a StoreError when refused.
+   */
+  checkedVersion(type: string, id: string, entity: Entity, existing: Readonly<Entity> | null): Entity {
     const def = this.definition(type);
     const stored = cloneEntity(entity);
     if (!stored.has("id")) stored.set("id", idValue(def, id));
     this.validate(def, id, stored);
-    const existing = this.table(type).get(id);
-    if (existing && def.immutable && !entitiesEqual(existing, stored)) {
+    if (existing && def.immutable && !entitiesEqual(existing as Entity, stored)) {
       throw new StoreError(`${type} ${id} is immutable and cannot be changed`);
     }
-    this.record(type, id);
-    this.table(type).set(id, stored);
+    return stored;
   }
 
-  remove(type: string, id: string): void {
-    const def = this.definition(type);
-    if (def.immutable && this.table(type).has(id)) throw new StoreError(`${type} ${id} is immutable and cannot be removed`);
-    this.record(type, id);
-    this.table(type).delete(id);
+  /** Throws a StoreError when removing the entity `existing` (null: absent) of `type` is refused. */
+  checkRemoval(type: string, id: string, existing: Readonly<Entity> | null): void {
+    if (this.definition(type).immutable && existing) throw new StoreError(`${type} ${id} is immutable and cannot be removed`);
   }
 
-  /** Starts a block: its writes stand or fall together, as graph-node commits a block's changes atomically. */
-  begin(): void {
-    this.journal = new Map();
-  }
-
-  /** Keeps the block's writes. */
-  commit(): void {
-    this.journal = null;
-  }
-
-  /** Undoes every write since `begin` (a handler failed: the block is not indexed). */
-  rollback(): void {
-    for (const [key, before] of this.journal ?? []) {
-      const [type, id] = JSON.parse(key) as [string, string];
-      if (before) this.table(type).set(id, before);
-      else this.table(type).delete(id);
+  /**
+   * Applies a block's checked writes and moves the head to `pointer`, in one synchronous step so that no query
+   * sees part of a block; the versions replaced go to the history.
+   */
+  commitBlock(pointer: BlockPointer, writes: Iterable<EntityWrite>): void {
+    const priors: PriorVersion[] = [];
+    for (const [type, id, entity] of writes) {
+      const table = this.table(type);
+      priors.push({ type, id, before: table.get(id) });
+      if (entity) table.set(id, entity);
+      else table.delete(id);
     }
-    this.journal = null;
+    this.history.push(pointer, priors);
+    this.latest = pointer;
   }
 
-  private record(type: string, id: string): void {
-    const key = JSON.stringify([type, id]);
-    if (this.journal && !this.journal.has(key)) this.journal.set(key, this.table(type).get(id));
+  /** Undoes every block above `ancestor` (a reorg) and makes `ancestor` the head. */
+  revertTo(ancestor: BlockPointer): void {
+    for (const { type, id, before } of this.history.priorsAbove(ancestor.number)) restore(this.table(type), id, before);
+    this.history.truncateAbove(ancestor.number);
+    this.latest = ancestor;
+  }
+
+  /**
+   * Every entity of `type` as it stood after block `number`: the stored objects for the head, otherwise the
+   * head's table with the history's undo log applied to a copy. `number` must lie within the history.
+   */
+  entitiesAt(type: string, number: number): Iterable<Entity> {
+    const table = this.table(type);
+    if (!this.latest || number >= this.latest.number) return table.values();
+    const past = new Map(table);
+    for (const prior of this.history.priorsAbove(number)) if (prior.type === type) restore(past, prior.id, prior.before);
+    return past.values();
   }
 
   /** Every stored entity of `type` (the stored objects themselves: callers must not change them). */
@@ -196,4 +249,24 @@ export function idString(value: Value): string {
     default:
       throw new StoreError(`an id must be a String, Bytes or Int8, not ${ValueKind[value.kind]}`);
   }
+}
+
+function restore(table: Map<string, Entity>, id: string, version: Entity | undefined): void {
+  if (version) table.set(id, version);
+  else table.delete(id);
+}
+
+const idCache = new WeakMap<Entity, string>();
+
+/**
+ * The key an entity is stored under (its id as a string). Cached per entity object: stored entities are replaced,
+ * never changed, on every write.
+ */
+export function entityId(entity: Readonly<Entity>): string {
+  let id = idCache.get(entity as Entity);
+  if (id === undefined) {
+    id = idString(entity.get("id")!);
+    idCache.set(entity as Entity, id);
+  }
+  return id;
 }

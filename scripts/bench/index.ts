@@ -32,14 +32,19 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${path.relative(process.cwd(), REPORT_FILE)}`);
 
   const indexing = await indexingRow(INDEXING_FILE);
-  console.log(
-    `\nindexing: ${indexing.events} events, eth_getLogs alone ${indexing.fetchMs} ms, runner ${indexing.indexMs} ms, ` +
-      `ratio ${indexing.ratio} (goal <= ${indexing.goal}) -> ${path.relative(process.cwd(), INDEXING_FILE)}`,
-  );
+  const figures = [["node in this process", indexing], ["node in a separate process", indexing.separateNode]] as const;
+  for (const [where, figure] of figures) {
+    console.log(
+      `\nindexing (${where}): ${figure.events} events, eth_getLogs alone ${figure.fetchMs} ms, runner ${figure.indexMs} ms, ` +
+        `ratio ${figure.ratio} (goal <= ${indexing.goal})`,
+    );
+  }
+  console.log(`-> ${path.relative(process.cwd(), INDEXING_FILE)}`);
 
   const missed = rows.filter((row) => !meetsGoal(row));
-  if (indexing.ratio > indexing.goal) console.log(`GOAL MISSED: indexing ratio ${indexing.ratio} > ${indexing.goal}`);
-  if (missed.length === 0 && indexing.ratio <= indexing.goal) {
+  const indexingMissed = figures.filter(([, figure]) => figure.ratio > indexing.goal);
+  for (const [where, figure] of indexingMissed) console.log(`GOAL MISSED: indexing ratio (${where}) ${figure.ratio} > ${indexing.goal}`);
+  if (missed.length === 0 && indexingMissed.length === 0) {
     console.log("all goals met");
   } else {
     for (const row of missed) console.log(`GOAL MISSED: ${row.action} ratio ${row.ratio} > ${row.goal}`);

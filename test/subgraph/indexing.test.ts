@@ -1,5 +1,4 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { join } from "node:path";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Wallet } from "ethers";
 import {
@@ -8,7 +7,7 @@ import {
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
-import { retargetBuild } from "../../runner/src/deployment";
+import { builtSubgraph } from "../helpers/subgraphBuild";
 import { startRunner, type Runner } from "../../runner/src/runner";
 import { cloneEntity, ValueKind } from "../../runner/src/values";
 import {
@@ -16,8 +15,6 @@ import {
 } from "../../sdk/src/types";
 import { deployUniswap } from "../helpers/uniswap";
 
-/** `npm run subgraph:build`'s output, pointed at each test's factory without rebuilding. */
-const BUILD = join(__dirname, "../../subgraph/build");
 
 const PRICE = 2n;
 const RAISE = { price: PRICE, softCap: 400_000n, hardCap: 1_000_000n, duration: 30 * DAY };
@@ -69,9 +66,9 @@ describe("the subgraph, run by the local runner against a JSON-RPC node", () => 
     [alice, bob, carol, dave, erin, frank] = d.holders;
     for (const h of [alice, bob, carol, dave]) claimTo.set(h.address, Wallet.createRandom().address);
     failed = await launchRaise(d, 100_000n);
-    buildDir = retargetBuild(BUILD, { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
+    buildDir = builtSubgraph({ network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await runner?.close();

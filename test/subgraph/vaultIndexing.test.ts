@@ -1,14 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { join } from "node:path";
 import { attest, deployCluster, increaseTime, ethers, DAY, EPOCH, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { query } from "../helpers/graphql";
-import { retargetBuild } from "../../runner/src/deployment";
+import { builtSubgraph } from "../helpers/subgraphBuild";
 import { startRunner, type Runner } from "../../runner/src/runner";
 import { MockV3Aggregator__factory } from "../../sdk/src/types";
 
-/** `npm run subgraph:build`'s output, pointed at each test's factory without rebuilding. */
-const BUILD = join(__dirname, "../../subgraph/build");
 
 
 describe("the subgraph through a vault outage, catch-up closes and a revenue feed migration", () => {
@@ -21,9 +18,9 @@ describe("the subgraph through a vault outage, catch-up closes and a revenue fee
     node = await startRpcNode();
     d = await deployCluster({ maxRevenuePerEpoch: 15_000n * 10n ** 6n });
     weekly = 10_000n * d.unit;
-    const buildDir = retargetBuild(BUILD, { network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
+    const buildDir = builtSubgraph({ network: "hardhat", factory: await d.factory.getAddress(), startBlock: 0 });
     runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 50 });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await runner?.close();

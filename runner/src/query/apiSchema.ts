@@ -16,11 +16,11 @@ import type { EntityDef, FieldDef } from "../schema";
 import type { ApiModel, EntityModel } from "./model";
 import { BlockHeightInput, metaField } from "./meta";
 import { collectionResolver, entityFieldResolver, singleEntityResolver } from "./resolvers";
-import type { RequestContext } from "./requestContext";
+import type { QueryContext } from "./queryContext";
 import { CUSTOM_SCALARS } from "./scalars";
 
 /** Field configs whose resolvers receive the request context (sources are entities or the root). */
-type FieldMap = GraphQLFieldConfigMap<any, RequestContext>;
+type FieldMap = GraphQLFieldConfigMap<any, QueryContext>;
 
 const BUILTIN_SCALARS: Record<string, GraphQLScalarType> = {
   ID: GraphQLID,
@@ -75,7 +75,7 @@ class SchemaBuilder {
     }
     for (const entity of model.entities.values()) {
       const { name } = entity.def;
-      this.objects.set(name, new GraphQLObjectType<unknown, RequestContext>({ name, fields: () => this.objectFields(entity.def) }));
+      this.objects.set(name, new GraphQLObjectType<unknown, QueryContext>({ name, fields: () => this.objectFields(entity.def) }));
       this.filters.set(name, new GraphQLInputObjectType({ name: `${name}_filter`, fields: () => this.filterFields(entity) }));
       this.orderBys.set(name, new GraphQLEnumType({ name: `${name}_orderBy`, values: enumValues([...entity.orderByValues.keys()]) }));
     }
@@ -97,7 +97,7 @@ class SchemaBuilder {
       };
     }
     fields._meta = metaField();
-    return new GraphQLSchema({ query: new GraphQLObjectType<unknown, RequestContext>({ name: "Query", fields }) });
+    return new GraphQLSchema({ query: new GraphQLObjectType<unknown, QueryContext>({ name: "Query", fields }) });
   }
 
   private objectFields(def: EntityDef): FieldMap {

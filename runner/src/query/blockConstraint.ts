@@ -1,11 +1,12 @@
 /**
- * The `block: Block_height` argument graph-node accepts on every root field. The runner keeps only the latest
- * state, so it answers a constraint that the latest indexed block satisfies and refuses the rest with an error:
- * blocks not indexed yet and unknown hashes with graph-node's own messages, older blocks (time travel) with a
- * message saying the runner cannot do it.
+ * The `block: Block_height` argument graph-node accepts on every root field, answered from the store's retained
+ * history (the last `reorgThreshold` blocks): a block number or hash within it selects the state after that
+ * block, `number_gte` the latest state once the head has reached it. Blocks beyond the head, before the history
+ * and unknown hashes are refused with graph-node's own messages.
  */
+import type { EntityStore } from "../store";
 import { bytesToHex } from "../values";
-import type { IndexingMeta } from "./meta";
+import type { IndexingMeta, MetaBlock } from "./meta";
 
 /** The coerced `Block_height` input (graph-node's fields: `hash: Bytes`, `number: Int`, `number_gte: Int`). */
 export interface BlockHeight {
@@ -14,46 +15,43 @@ export interface BlockHeight {
   number_gte?: number | null;
 }
 
-/** A block a constraint asks for: its number, and whether it is the latest indexed block. */
+/** A block a constraint selects: its number, and its pointer when the runner knows it. */
 export interface RequestedBlock {
   number: number;
-  latest: boolean;
+  pointer: MetaBlock | null;
 }
 
 /**
- * The block `constraint` selects, or the latest indexed block without one. Throws for a block number beyond the
- * indexed head and for a hash that is not the head's.
+ * The block `constraint` selects, or the latest indexed block without one. Throws for a block beyond the indexed
+ * head, a block older than the retained history and a hash the history does not hold.
  */
-export function requestedBlock(constraint: BlockHeight | null | undefined, meta: IndexingMeta): RequestedBlock {
+export function requestedBlock(constraint: BlockHeight | null | undefined, meta: IndexingMeta, store: EntityStore): RequestedBlock {
   const head = meta.block;
+  const unavailable = (argument: string, reason: string): Error =>
+    new Error(`Failed to decode \`block.${argument}\` value: \`subgraph ${meta.deployment} ${reason}\``);
   const notYetIndexed = (argument: string, wanted: number): Error =>
-    new Error(
-      `Failed to decode \`block.${argument}\` value: \`subgraph ${meta.deployment} has only indexed up to block number ` +
-        `${head?.number ?? -1} and data for block number ${wanted} is therefore not yet available\``,
-    );
+    unavailable(argument, `has only indexed up to block number ${head?.number ?? -1} and data for block number ${wanted} is therefore not yet available`);
   if (constraint?.hash != null) {
-    if (!head || bytesToHex(constraint.hash) !== `0x${head.hash.toLowerCase().replace(/^0x/, "")}`) {
+    const hash = bytesToHex(constraint.hash).toLowerCase();
+    if (head && hash === head.hash.toLowerCase()) return { number: head.number, pointer: head };
+    const pointer = store.history.pointerWithHash(hash);
+    if (!pointer || !head || pointer.number > head.number) {
       throw new Error("Failed to decode `block.hash` value: `no block with that hash found`");
     }
-    return { number: head.number, latest: true };
+    return { number: pointer.number, pointer };
   }
   if (constraint?.number != null) {
-    if (!head || constraint.number > head.number) throw notYetIndexed("number", constraint.number);
-    return { number: constraint.number, latest: constraint.number === head.number };
+    const wanted = constraint.number;
+    if (!head || wanted > head.number) throw notYetIndexed("number", wanted);
+    if (wanted === head.number) return { number: wanted, pointer: head };
+    const earliest = store.history.earliest?.number ?? head.number;
+    if (wanted < earliest) {
+      throw unavailable("number", `only has data starting at block number ${earliest} and data for block number ${wanted} is therefore not available`);
+    }
+    return { number: wanted, pointer: store.history.pointerAt(wanted) };
   }
   if (constraint?.number_gte != null && (!head || constraint.number_gte > head.number)) {
     throw notYetIndexed("number_gte", constraint.number_gte);
   }
-  return { number: head?.number ?? 0, latest: true };
-}
-
-/** For entity queries, which can only be answered from the latest state: refuses any other block. */
-export function requireLatestBlock(constraint: BlockHeight | null | undefined, meta: IndexingMeta): void {
-  const block = requestedBlock(constraint, meta);
-  if (!block.latest) {
-    throw new Error(
-      `Failed to decode \`block.number\` value: \`the local runner keeps only the latest state (block ` +
-        `${meta.block?.number}); querying block ${block.number} (time travel) is not supported\``,
-    );
-  }
+  return { number: head?.number ?? 0, pointer: head };
 }

@@ -1,20 +1,33 @@
 /**
  * The `_meta` root field: which block the data reflects, the deployment, and whether indexing hit errors. Types
- * and field descriptions follow graph-node's `meta.graphql`.
+ * and field descriptions follow graph-node's `meta.graphql`. One extension, `_meta.status` (not in graph-node,
+ * whose index-node API on another port answers it): the runner's health, sync state and any node failure that is
+ * holding indexing up, since `hasIndexingErrors` only ever reports deterministic handler errors.
  */
 import {
-  GraphQLBoolean, GraphQLInputObjectType, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLString,
-  type GraphQLFieldConfig,
+  GraphQLBoolean, GraphQLEnumType, GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLNonNull, GraphQLObjectType,
+  GraphQLString, type GraphQLFieldConfig,
 } from "graphql";
-import { requestedBlock, type BlockHeight } from "./blockConstraint";
-import type { RequestContext } from "./requestContext";
+import type { IndexingStatus } from "../syncLoop";
+import type { BlockHeight } from "./blockConstraint";
+import type { QueryContext } from "./queryContext";
 import { BytesScalar } from "./scalars";
+
+/** A block as `_meta` reports it. */
+export interface MetaBlock {
+  number: number;
+  hash: string;
+  timestamp: number;
+  parentHash?: string;
+}
 
 export interface IndexingMeta {
   /** The latest indexed block, or null before the first one. */
-  block: { number: number; hash: string; timestamp: number } | null;
+  block: MetaBlock | null;
   deployment: string;
   hasIndexingErrors: boolean;
+  /** The runner's indexing status, when it has one (a query service over a store alone has none). */
+  status?: IndexingStatus;
 }
 
 export const BlockHeightInput = new GraphQLInputObjectType({
@@ -43,11 +56,41 @@ const BlockType = new GraphQLObjectType({
   },
 });
 
+const HealthType = new GraphQLEnumType({
+  name: "_Health_",
+  description: "graph-node's SubgraphHealth: `failed` once a handler failed deterministically",
+  values: { healthy: {}, failed: {} },
+});
+
+const NodeFailureType = new GraphQLObjectType({
+  name: "_NodeFailure_",
+  description: "A JSON-RPC (or reorg) failure holding indexing up; the runner retries it with backoff",
+  fields: {
+    message: { type: new GraphQLNonNull(GraphQLString) },
+    attempts: { type: new GraphQLNonNull(GraphQLInt), description: "Consecutive failed attempts" },
+    since: { type: new GraphQLNonNull(GraphQLFloat), description: "When the first of them failed, in ms since the epoch" },
+    persistent: { type: new GraphQLNonNull(GraphQLBoolean), description: "Whether it has outlasted the retries counted as transient" },
+  },
+});
+
+const StatusType = new GraphQLObjectType({
+  name: "_Status_",
+  description: "The local runner's indexing status (an extension: graph-node serves it on its index-node API)",
+  fields: {
+    health: { type: new GraphQLNonNull(HealthType) },
+    synced: { type: new GraphQLNonNull(GraphQLBoolean), description: "Whether indexing has reached the node's head as last seen" },
+    chainHeadBlock: { type: GraphQLInt, description: "The node's head number when last seen" },
+    latestBlock: { type: GraphQLInt, description: "The latest indexed block number" },
+    nodeFailure: { type: NodeFailureType, description: "Null while the node answers" },
+  },
+});
+
 const MetaType = new GraphQLObjectType({
   name: "_Meta_",
   description: "The type for the top-level _meta field",
   fields: {
     block: { type: new GraphQLNonNull(BlockType) },
+    status: { type: StatusType, description: "Local runner extension: health, sync state and node failures" },
     deployment: { type: new GraphQLNonNull(GraphQLString), description: "The deployment ID" },
     hasIndexingErrors: {
       type: new GraphQLNonNull(GraphQLBoolean),
@@ -57,26 +100,23 @@ const MetaType = new GraphQLObjectType({
 });
 
 /**
- * The `_meta(block: Block_height): _Meta_` root field. As in graph-node, a block constraint by number reports
- * that number with a null hash; without one (or by hash) the latest indexed block is reported in full.
+ * The `_meta(block: Block_height): _Meta_` root field: the block the constraint selects (the latest indexed block
+ * without one), with its hash, parent hash and timestamp when the runner knows them.
  */
-export function metaField(): GraphQLFieldConfig<unknown, RequestContext, { block?: BlockHeight | null }> {
+export function metaField(): GraphQLFieldConfig<unknown, QueryContext, { block?: BlockHeight | null }> {
   return {
     type: MetaType,
     description: "Access to subgraph metadata",
     args: { block: { type: BlockHeightInput } },
     resolve(_source, { block }, context) {
       const meta = context.meta;
-      const head = meta.block;
-      if (!head) throw new Error(`subgraph ${meta.deployment} has not indexed any block yet`);
-      const wanted = requestedBlock(block, meta);
-      const byNumber = block?.number != null;
+      if (!meta.block) throw new Error(`subgraph ${meta.deployment} has not indexed any block yet`);
+      const { number, pointer } = context.block(block);
       return {
-        block: byNumber
-          ? { number: wanted.number, hash: null, timestamp: null, parentHash: null }
-          : { number: head.number, hash: head.hash, timestamp: head.timestamp, parentHash: null },
+        block: { number, hash: pointer?.hash ?? null, timestamp: pointer?.timestamp ?? null, parentHash: pointer?.parentHash ?? null },
         deployment: meta.deployment,
         hasIndexingErrors: meta.hasIndexingErrors,
+        status: meta.status ?? null,
       };
     },
   };

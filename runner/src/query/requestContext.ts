@@ -1,46 +1,26 @@
 /**
- * The store as one GraphQL request sees it. Lookups by id and the reverse index behind `@derivedFrom` fields are
+ * The store as one GraphQL request sees it at one block (the head, or a past block of the retained history). Lookups by id and the reverse index behind `@derivedFrom` fields are
  * built lazily, once per request and entity type, so resolving a relation for each of a thousand parents costs
  * one scan of the child table instead of a thousand. Entities are the store's own objects (`EntityStore.all`),
  * never copied and never changed.
  */
 import type { FieldDef } from "../schema";
-import { idString, type EntityStore } from "../store";
+import { entityId, idString, type EntityStore } from "../store";
+
+export { entityId };
 import { ValueKind, type Entity, type Value } from "../values";
-import type { IndexingMeta } from "./meta";
 import type { ApiModel } from "./model";
-
-const idCache = new WeakMap<Entity, string>();
-
-/**
- * The key an entity is stored under (its id as a string). Cached per entity object: stored entities are replaced,
- * never changed, on every write.
- */
-export function entityId(entity: Entity): string {
-  let id = idCache.get(entity);
-  if (id === undefined) {
-    id = idString(entity.get("id")!);
-    idCache.set(entity, id);
-  }
-  return id;
-}
 
 export class RequestContext {
   private readonly tables = new Map<string, Map<string, Entity>>();
   private readonly reverseIndexes = new Map<string, Map<string, Entity[]>>();
-  private metaSnapshot?: IndexingMeta;
 
+  /** @param blockNumber the block whose state this view shows (see EntityStore.entitiesAt). */
   constructor(
     readonly model: ApiModel,
     private readonly store: EntityStore,
-    private readonly readMeta: () => IndexingMeta,
+    readonly blockNumber: number,
   ) {}
-
-  /** The indexing status, read once so every field of a response describes the same moment. */
-  get meta(): IndexingMeta {
-    this.metaSnapshot ??= this.readMeta();
-    return this.metaSnapshot;
-  }
 
   /** Every entity of `type`, in store order. */
   all(type: string): Entity[] {
@@ -72,7 +52,7 @@ export class RequestContext {
     let table = this.tables.get(type);
     if (!table) {
       table = new Map();
-      for (const entity of this.store.all(type)) table.set(entityId(entity), entity);
+      for (const entity of this.store.entitiesAt(type, this.blockNumber)) table.set(entityId(entity), entity);
       this.tables.set(type, table);
     }
     return table;

@@ -6,14 +6,14 @@
 import type { GraphQLFieldResolver } from "graphql";
 import type { EntityDef, FieldDef } from "../schema";
 import { NULL, toJson, type Entity } from "../values";
-import { requireLatestBlock, type BlockHeight } from "./blockConstraint";
+import type { BlockHeight } from "./blockConstraint";
 import { selectCollection, type CollectionArgs } from "./collection";
 import { idKeyFromInput } from "./inputValues";
 import type { ApiModel } from "./model";
 import { firstById } from "./ordering";
-import type { RequestContext } from "./requestContext";
+import type { QueryContext } from "./queryContext";
 
-type Resolver<Source, Args> = GraphQLFieldResolver<Source, RequestContext, Args>;
+type Resolver<Source, Args> = GraphQLFieldResolver<Source, QueryContext, Args>;
 
 /** Arguments graph-node accepts on root fields besides the collection ones; `subgraphError` is accepted and ignored. */
 interface RootArgs {
@@ -25,22 +25,24 @@ interface RootArgs {
 export function entityFieldResolver(model: ApiModel, field: FieldDef): Resolver<Entity, CollectionArgs> {
   if (field.type.category !== "entity") return (entity) => toJson(entity.get(field.name) ?? NULL);
   const target = model.entity(field.type.name).def;
-  if (field.type.list) return (entity, args, context) => selectCollection(context.related(entity, field), target, args, context);
-  return (entity, _args, context) => firstById(context.related(entity, field));
+  if (field.type.list) {
+    return (entity, args, context, info) => {
+      const view = context.viewOf(info);
+      return selectCollection(view.related(entity, field), target, args, view);
+    };
+  }
+  return (entity, _args, context, info) => firstById(context.viewOf(info).related(entity, field));
 }
 
 /** The root `<entity>(id: ID!, block)` resolver. */
 export function singleEntityResolver(def: EntityDef): Resolver<unknown, RootArgs & { id: string }> {
-  return (_source, { id, block }, context) => {
-    requireLatestBlock(block, context.meta);
-    return context.entity(def.name, idKeyFromInput(def, id));
-  };
+  return (_source, { id, block }, context, info) => context.rootView(block, info).entity(def.name, idKeyFromInput(def, id));
 }
 
 /** The root `<entities>(first, skip, orderBy, orderDirection, where, block)` resolver. */
 export function collectionResolver(def: EntityDef): Resolver<unknown, RootArgs & CollectionArgs> {
-  return (_source, args, context) => {
-    requireLatestBlock(args.block, context.meta);
-    return selectCollection(context.all(def.name), def, args, context);
+  return (_source, args, context, info) => {
+    const view = context.rootView(args.block, info);
+    return selectCollection(view.all(def.name), def, args, view);
   };
 }

@@ -14,7 +14,7 @@ import {
 } from "./limits";
 import type { IndexingMeta } from "./meta";
 import { ApiModel } from "./model";
-import { RequestContext } from "./requestContext";
+import { QueryContext } from "./queryContext";
 
 export interface QueryService {
   schema: GraphQLSchema;
@@ -49,7 +49,7 @@ export function createQueryService(opts: {
       try {
         const document = checkQuery(schema, query, { variables, operationName }, limits);
         if (Array.isArray(document)) return { errors: document };
-        const contextValue = new RequestContext(model, opts.store, opts.meta);
+        const contextValue = new QueryContext(model, opts.store, opts.meta);
         const paced = pacer.request(limits.timeoutMs);
         pacedRequests.set(contextValue, paced);
         const result = await execute({ schema, document, variableValues: variables, operationName, contextValue });

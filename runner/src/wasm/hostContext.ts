@@ -3,7 +3,7 @@
  * instance's heap. Host functions throw plain Errors; the module turns any error escaping a call into a
  * HandlerError, the way graph-node turns a deterministic host error into a failed handler.
  */
-import type { EntityStore } from "../store";
+import type { EntityAccess } from "../store";
 import type { Entity } from "../values";
 import type { AscHeap } from "./memory";
 
@@ -17,7 +17,7 @@ export enum LogLevel {
 }
 
 export interface HostContext {
-  store: EntityStore;
+  store: EntityAccess;
   dataSource: {
     name: string;
     network: string;

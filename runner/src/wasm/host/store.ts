@@ -1,16 +1,17 @@
 /**
  * `store.*`: entity reads and writes against the EntityStore, which copies on get and set and validates writes
- * (its StoreErrors fail the handler). `get_in_block` is plain `get` here: the runner keeps no per-block cache.
+ * (its StoreErrors fail the handler), or the block overlay over it. `get_in_block` is plain `get` here: the
+ * overlay already answers from the block's own writes first.
  * `loadRelated` resolves a `@derivedFrom` field: the entities of the derived type whose field holds the id.
  */
-import type { EntityStore } from "../../store";
+import type { EntityAccess } from "../../store";
 import { idString } from "../../store";
 import { cloneEntity, ValueKind, type Entity, type Value } from "../../values";
 import type { HostEnv, HostFunctions } from "../hostContext";
 import { readEntity, writeEntity, writeEntityArray } from "../storeValues";
 
 /** The entities `store.loadRelated(type, id, field)` returns: those of the derived type that reference `id`. */
-export function loadRelated(store: EntityStore, type: string, id: string, field: string): Entity[] {
+export function loadRelated(store: EntityAccess, type: string, id: string, field: string): Entity[] {
   const definition = store.schema.entities.get(type);
   if (!definition) throw new Error(`Entity type \`${type}\` is not defined in the schema`);
   const derived = definition.fields.get(field);
