@@ -1,0 +1,104 @@
+/**
+ * Runs Ignition modules against any EIP-1193 provider (Hardhat's network provider, or a JSON-RPC node), with the
+ * project's compiled artifacts, and turns every unsuccessful result into one error that says what failed.
+ */
+import { resolve } from "node:path";
+import {
+  deploy,
+  listTransactions,
+  DeploymentResultType,
+  type DeploymentResult,
+  type EIP1193Provider,
+  type IgnitionModule,
+  type TransactionInfo,
+} from "@nomicfoundation/ignition-core";
+import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpers";
+import { Artifacts } from "hardhat/internal/artifacts";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+/** Where `npx hardhat compile` writes the artifacts the modules name. */
+const ARTIFACTS = resolve(__dirname, "../../artifacts");
+
+/** Chain ids of local development chains (Hardhat, Anvil/Ganache): blocks only come when transactions do. */
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+
+/** Whether `chainId` is a local development chain, where blocks come only with transactions. */
+export function isLocalChain(chainId: number): boolean {
+  return LOCAL_CHAIN_IDS.has(chainId);
+}
+
+/** Thrown when Ignition does not finish a module; `details` lists each failing future and why. */
+export class IgnitionRunError extends Error {
+  constructor(
+    readonly moduleId: string,
+    readonly resultType: DeploymentResultType,
+    readonly details: string[],
+  ) {
+    super(`Ignition ${resultType} in ${moduleId}:\n  ${details.join("\n  ")}`);
+    this.name = "IgnitionRunError";
+  }
+}
+
+export interface RunModuleOptions {
+  provider: EIP1193Provider;
+  /** The deployment's journal directory (`ignition/deployments/<network>`, a temporary one for a throwaway chain). */
+  deploymentDir: string;
+  /** Sends the module's transactions unless a future names its own `from`. */
+  defaultSender?: string;
+}
+
+/**
+ * Deploys `module` (or finds it deployed in the journal and sends nothing) and returns the addresses of its results,
+ * by result name.
+ * @throws IgnitionRunError when validation, reconciliation with the journal or execution fails.
+ */
+export async function runModule(
+  module: IgnitionModule,
+  { provider, deploymentDir, defaultSender }: RunModuleOptions,
+): Promise<Record<string, string>> {
+  const accounts = (await provider.request({ method: "eth_accounts" })) as string[];
+  const chainId = Number(await provider.request({ method: "eth_chainId" }));
+  // A local chain mines one block per transaction and no others: waiting for five confirmations would wait forever.
+  const local = isLocalChain(chainId);
+  const result = await deploy({
+    provider,
+    artifactResolver: artifactResolver(),
+    deploymentDir,
+    ignitionModule: module,
+    deploymentParameters: {},
+    accounts,
+    defaultSender: defaultSender ?? accounts[0],
+    config: local ? { requiredConfirmations: 1, blockPollingInterval: 50 } : {},
+  });
+  if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
+    throw new IgnitionRunError(module.id, result.type, failures(result));
+  }
+  // Ignition keys what it deployed by future id; callers know the contracts by the module's result names.
+  return Object.fromEntries(
+    Object.entries(module.results).map(([name, future]) => [name, result.contracts[future.id].address]),
+  );
+}
+
+/**
+ * The transactions a deployment's journal recorded (every run), for facts Ignition does not return: the block a
+ * contract was deployed in, the events a call emitted.
+ */
+export async function journalTransactions(deploymentDir: string): Promise<TransactionInfo[]> {
+  return listTransactions(deploymentDir, artifactResolver());
+}
+
+/** Hardhat's own artifact resolver, over the artifacts directory alone (no Hardhat runtime needed). */
+function artifactResolver(): HardhatArtifactResolver {
+  return new HardhatArtifactResolver({ artifacts: new Artifacts(ARTIFACTS) } as unknown as HardhatRuntimeEnvironment);
+}
+
+function failures(result: Exclude<DeploymentResult, { type: DeploymentResultType.SUCCESSFUL_DEPLOYMENT }>): string[] {
+  if (result.type !== DeploymentResultType.EXECUTION_ERROR) {
+    return Object.entries(result.errors).map(([future, errors]) => `${future}: ${errors.join("; ")}`);
+  }
+  return [
+    ...result.failed.map((f) => `${f.futureId}: ${f.error}`),
+    ...result.timedOut.map((f) => `${f.futureId}: timed out`),
+    ...result.held.map((f) => `${f.futureId}: held (${f.reason})`),
+  ];
+}

@@ -1,0 +1,68 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { ZeroHash } from "ethers";
+import { ClusterFactory__factory, type ClusterFactory } from "../../sdk/src/types";
+import { deployProtocol, type ProtocolDeployment } from "../../scripts/deploy/protocol";
+import { IgnitionRunError } from "../../scripts/deploy/ignition";
+import { MULTICALL3_ADDRESS } from "../../scripts/deploy/multicall3";
+import type { ProtocolConfig } from "../../ignition/modules/Protocol";
+import { connectNode, journalDir, type NodeConnection } from "./node";
+
+describe("the protocol module, deployed with Ignition over JSON-RPC", () => {
+  let node: NodeConnection;
+  let config: ProtocolConfig;
+  let dir: string;
+  let first: ProtocolDeployment;
+  let factory: ClusterFactory;
+
+  beforeAll(async () => {
+    node = await connectNode();
+    const [deployer, admin, guardian, feeRecipient] = node.accounts;
+    config = { deployer, admin, guardian, feeRecipient, protocolFeeBps: 250 };
+    dir = journalDir();
+    first = await deployProtocol({ provider: node.eip1193, network: "hardhat", deploymentDir: dir, config });
+    factory = ClusterFactory__factory.connect(first.deployment.factory, node.chain);
+  });
+  afterAll(() => node?.close());
+
+  it("deploys the factory over the six implementations, with the roles handed to the admin", async () => {
+    const implementations = await factory.implementations();
+    expect([...implementations]).toEqual([
+      first.contracts.shareToken, first.contracts.revenueVault, first.contracts.offering,
+      first.contracts.redemptionQueue, first.contracts.navOracle, first.contracts.allowlistPolicy,
+    ]);
+    const guardianRole = await factory.GUARDIAN_ROLE();
+    expect(await factory.hasRole(ZeroHash, config.admin)).toBe(true);
+    expect(await factory.hasRole(guardianRole, config.admin)).toBe(true);
+    expect(await factory.hasRole(guardianRole, config.guardian)).toBe(true);
+    // The deployer configured the factory and then gave up every role.
+    expect(await factory.hasRole(ZeroHash, config.deployer)).toBe(false);
+    expect(await factory.hasRole(guardianRole, config.deployer)).toBe(false);
+    expect(await factory.protocolFee()).toEqual([config.feeRecipient, 250n]);
+  });
+
+  it("describes the deployment in the deployment file's shape, from the factory's own block", async () => {
+    const { deployment } = first;
+    expect(deployment).toMatchObject({ network: "hardhat", chainId: 31337, factory: first.contracts.factory, multicall3: MULTICALL3_ADDRESS });
+    expect(await node.chain.getCode(MULTICALL3_ADDRESS)).not.toBe("0x");
+    expect(await node.chain.getCode(deployment.factory, deployment.startBlock)).not.toBe("0x");
+    expect(await node.chain.getCode(deployment.factory, deployment.startBlock - 1)).toBe("0x");
+  });
+
+  it("deploys nothing on a second run: same addresses, no transaction sent", async () => {
+    const nonce = await node.chain.getTransactionCount(config.deployer);
+    const block = await node.chain.getBlockNumber();
+    const again = await deployProtocol({ provider: node.eip1193, network: "hardhat", deploymentDir: dir, config });
+    expect(again).toEqual(first);
+    expect(await node.chain.getTransactionCount(config.deployer)).toBe(nonce);
+    expect(await node.chain.getBlockNumber()).toBe(block);
+  });
+
+  it("refuses a re-run whose roles differ from the journal's, sending nothing", async () => {
+    const nonce = await node.chain.getTransactionCount(config.deployer);
+    const changed = { ...config, guardian: node.accounts[5] };
+    const run = deployProtocol({ provider: node.eip1193, network: "hardhat", deploymentDir: dir, config: changed });
+    await expect(run).rejects.toBeInstanceOf(IgnitionRunError);
+    await expect(run).rejects.toThrow(/RECONCILIATION_ERROR/);
+    expect(await node.chain.getTransactionCount(config.deployer)).toBe(nonce);
+  });
+});
