@@ -14,3 +14,6 @@ export * from "./math";
 
 // Amounts that carry their decimals: formatting and parsing without floating point.
 export * from "./entities/amount";
+
+// Typed contract handles (ethers v6 + typechain types), ABIs without bytecode.
+export * from "./contracts";
