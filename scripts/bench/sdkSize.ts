@@ -1,0 +1,57 @@
+/**
+ * The SDK's size as an integrator's bundler would ship it: the built ESM entry (sdk/dist/index.mjs) bundled with
+ * its own chunks, ethers and graphql-request left out (ethers is the page's peer dependency and graphql-request
+ * would be counted by the page either way, so the figure is what @clustershare/sdk itself adds), minified by
+ * esbuild (the bundler tsup runs on) and gzipped with node:zlib at the default level.
+ * Build the SDK first (`npm run build -w sdk`).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+/** The built ESM entry of @clustershare/sdk. */
+export const SDK_ESM_ENTRY = path.join(__dirname, "..", "..", "sdk", "dist", "index.mjs");
+
+/** Minified and gzipped sizes of the SDK bundle, in bytes. */
+export interface SdkSize {
+  minifiedBytes: number;
+  gzippedBytes: number;
+}
+
+/**
+ * Measures the built SDK: bundles `entry` (default the ESM entry) with ethers and graphql-request external,
+ * minifies, gzips.
+ * @throws Error naming the missing file when the SDK has not been built.
+ */
+export async function measureSdkSize(entry: string = SDK_ESM_ENTRY): Promise<SdkSize> {
+  if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build -w sdk\` first`);
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    external: ["ethers", "graphql-request", "graphql"],
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { minifiedBytes: code.length, gzippedBytes: gzipSync(code).length };
+}
+
+/** The benchmark figure `sdk-size-min-gzip-kb`: min+gzip size of the SDK without ethers, in kB (1000 bytes), one decimal. */
+export async function sdkSizeMinGzipKb(entry?: string): Promise<number> {
+  const { gzippedBytes } = await measureSdkSize(entry);
+  return Math.round(gzippedBytes / 100) / 10;
+}
+
+if (require.main === module) {
+  measureSdkSize().then(
+    (size) => console.log(`sdk: ${size.minifiedBytes} bytes minified, ${size.gzippedBytes} bytes min+gzip`),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
