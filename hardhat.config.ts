@@ -3,6 +3,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import type { HardhatUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-ethers";
 import "@typechain/hardhat";
+import "@nomicfoundation/hardhat-ignition-ethers";
 
 /** The one Solidity version the project compiles with; it must equal the pinned npm `solc` package. */
 const SOLIDITY_VERSION = "0.8.28";
@@ -37,9 +38,11 @@ const config: HardhatUserConfig = {
       // Clones of the implementations keep launches cheap; the implementations themselves are large.
       allowUnlimitedContractSize: false,
     },
+    // A real network, named as The Graph names it (`npm run deploy -- --network base` sets DEPLOY_NETWORK), at
+    // RPC_URL, sending from DEPLOYER_KEY. Keys live in the environment, never in this file or in flags.
     ...(process.env.RPC_URL
       ? {
-          remote: {
+          [process.env.DEPLOY_NETWORK ?? "remote"]: {
             url: process.env.RPC_URL,
             accounts: process.env.DEPLOYER_KEY ? [process.env.DEPLOYER_KEY] : [],
           },

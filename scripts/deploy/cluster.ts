@@ -4,7 +4,7 @@ import { BrowserProvider } from "ethers";
 import type { Deployment } from "../../sdk/src/deployment";
 import { ClusterFactory__factory, IERC20Metadata__factory, type ClusterFactory } from "../../sdk/src/types";
 import { clusterModule, clusterModuleId } from "../../ignition/modules/Cluster";
-import type { ClusterConfig, LaunchParams } from "./clusterConfig";
+import { InvalidClusterConfigError, type ClusterConfig, type LaunchParams } from "./clusterConfig";
 import { runModule } from "./ignition";
 import { journaledReceipt } from "./journal";
 
@@ -32,7 +32,9 @@ export interface LaunchedCluster {
 export async function launchCluster(options: LaunchClusterOptions): Promise<LaunchedCluster> {
   const { provider, deployment, deploymentDir, config, operator } = options;
   const chain = new BrowserProvider(provider);
-  const decimals = Number(await IERC20Metadata__factory.connect(config.stablecoin, chain).decimals());
+  const decimals = await IERC20Metadata__factory.connect(config.stablecoin, chain).decimals().then(Number, () => {
+    throw new InvalidClusterConfigError("stablecoin", `${config.stablecoin} answers no decimals() on this chain`);
+  });
   const params = config.launchParams(decimals);
   await runModule(clusterModule(config.key, deployment.factory, operator, params), { provider, deploymentDir, defaultSender: operator });
 
