@@ -1,0 +1,40 @@
+import { PreflightError } from "../errors";
+import { loadCluster } from "./internal/cluster";
+import { signerOf, type ActionContext } from "./internal/context";
+import { findEvent } from "./internal/events";
+import { read } from "./internal/read";
+import { transact, type ActionReceipt } from "./internal/transact";
+
+export interface CancelRedeemRequestParameters {
+  clusterId: bigint;
+  requestId: bigint;
+  /** The request's controller; the signer by default. */
+  controller?: string;
+}
+
+export interface CancelRedeemRequestReturnType extends ActionReceipt {
+  /** Share units returned to the controller (from `CancelRedeemRequest`). */
+  shares: bigint;
+}
+
+/**
+ * Cancels what is still pending of a redemption request; the shares go back to the controller (never blocked by
+ * the transfer policy). Preflight: shares pending in that request.
+ * @throws PreflightError `NothingPending`; ClusterShareError; RpcError.
+ */
+export async function cancelRedeemRequest(
+  ctx: ActionContext,
+  parameters: CancelRedeemRequestParameters,
+): Promise<CancelRedeemRequestReturnType> {
+  const site = { contract: "RedemptionQueue" as const, functionName: "cancelRedeemRequest" };
+  const controller = parameters.controller ?? (await signerOf(ctx, site.contract, site.functionName).getAddress());
+  const cluster = await loadCluster(ctx, parameters.clusterId);
+  const pending = await read(site.contract, "pendingRedeemRequest", cluster.queue.pendingRedeemRequest(parameters.requestId, controller));
+  if (pending === 0n) {
+    throw new PreflightError(site.contract, site.functionName, "pending", "NothingPending", { requestId: parameters.requestId, controller });
+  }
+  const result = await transact(ctx, {
+    contract: cluster.queue, name: site.contract, functionName: "cancelRedeemRequest", args: [parameters.requestId, controller],
+  });
+  return { ...result, shares: findEvent(result.events, "CancelRedeemRequest")!.args.shares as bigint };
+}

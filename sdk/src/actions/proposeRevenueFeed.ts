@@ -1,0 +1,30 @@
+import { clusterCall } from "./internal/clusterCall";
+import type { ActionContext } from "./internal/context";
+import type { ActionReceipt } from "./internal/transact";
+
+export interface ProposeRevenueFeedParameters {
+  clusterId: bigint;
+  /** The new AggregatorV3Interface feed. */
+  aggregator: string;
+  /** Its heartbeat in seconds. */
+  heartbeat: number;
+  /** Its answer (stablecoin units) that stands for the billing already seen. */
+  baseline: bigint;
+  /** The cap on carried revenue when the change applies. */
+  maxCarried: bigint;
+}
+
+/**
+ * Proposes a replacement revenue feed (migration, new decimals, a feed gone bad); it applies after `FEED_CHANGE_DELAY`. Protocol admin only.
+ * Preflight: the signer's role, then a simulation.
+ * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
+ */
+export async function proposeRevenueFeed(ctx: ActionContext, parameters: ProposeRevenueFeedParameters): Promise<ActionReceipt> {
+  return clusterCall(ctx, {
+    clusterId: parameters.clusterId,
+    target: "vault",
+    functionName: "proposeRevenueFeed",
+    args: [parameters.aggregator, parameters.heartbeat, parameters.baseline, parameters.maxCarried],
+    roles: ["admin"],
+  });
+}

@@ -1,0 +1,43 @@
+import { requireAddress, requireBalance, requirePositive, requireTransferAllowed } from "./internal/checks";
+import { loadCluster } from "./internal/cluster";
+import { signerOf, type ActionContext } from "./internal/context";
+import { findEvent } from "./internal/events";
+import { transact, type ActionReceipt } from "./internal/transact";
+
+export interface RequestRedeemParameters {
+  clusterId: bigint;
+  /** Share units to redeem. */
+  shares: bigint;
+  /** Who may cancel and redeem the request; the signer by default. */
+  controller?: string;
+  /** Whose shares are escrowed; the signer by default (else the signer must be the owner's ERC-7540 operator). */
+  owner?: string;
+}
+
+export interface RequestRedeemReturnType extends ActionReceipt {
+  /** The request's id (the era it joined), from `RedeemRequest`. */
+  requestId: bigint;
+}
+
+/**
+ * Asks to redeem shares at NAV through the queue (ERC-7540): the shares move into escrow and stop earning. Preflight:
+ * a positive amount, the owner's balance, and for another controller a transfer the policy allows.
+ * @throws PreflightError; ClusterShareError (`RequestInProgress`, `Unauthorized`); RpcError.
+ */
+export async function requestRedeem(ctx: ActionContext, parameters: RequestRedeemParameters): Promise<RequestRedeemReturnType> {
+  const site = { contract: "RedemptionQueue" as const, functionName: "requestRedeem" };
+  const signer = await signerOf(ctx, site.contract, site.functionName).getAddress();
+  const owner = parameters.owner ?? signer;
+  const controller = parameters.controller ?? signer;
+  requirePositive(site, parameters.shares, "shares");
+  requireAddress(site, controller, "controller");
+  const cluster = await loadCluster(ctx, parameters.clusterId);
+  await requireBalance(site, cluster.token, "ClusterShareToken", owner, parameters.shares);
+  if (controller.toLowerCase() !== owner.toLowerCase()) {
+    await requireTransferAllowed(site, cluster, owner, controller, parameters.shares, "ControllerNotAllowed");
+  }
+  const result = await transact(ctx, {
+    contract: cluster.queue, name: site.contract, functionName: "requestRedeem", args: [parameters.shares, controller, owner],
+  });
+  return { ...result, requestId: findEvent(result.events, "RedeemRequest")!.args.requestId as bigint };
+}
