@@ -11,10 +11,10 @@ import { parseArgs } from "node:util";
 import { consoleReport } from "./console";
 import { progressBar } from "./format";
 import { htmlReport } from "./html";
-import { indexChain } from "./indexing";
+import { ensureSubgraphBuilt, indexChain } from "./indexing";
 import { readSummary, type DemoSummary } from "./reads";
 import { buildScenario, type ScenarioOptions } from "./scenario";
-import { simulate } from "./simulator";
+import { simulate, type Simulation } from "./simulator";
 
 export interface DemoResult {
   summary: DemoSummary;
@@ -23,6 +23,8 @@ export interface DemoResult {
   html: string;
   /** Keeper lines (reverts it logged and retried). */
   keeperLog: string[];
+  /** The run itself: accounts, contracts, week ends (what a test reads the chain with). */
+  simulation: Simulation;
 }
 
 export interface DemoOptions extends ScenarioOptions {
@@ -34,6 +36,7 @@ export interface DemoOptions extends ScenarioOptions {
 /** Runs the whole demo on the in-process network (fresh: the scenario's clock starts in 2030). */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
+  if (ensureSubgraphBuilt()) options.onStage?.("built the subgraph");
   const scenario = buildScenario(options);
   const sim = await simulate(scenario, { onWeek: options.onWeek });
   options.onStage?.("indexing with the subgraph runner");
@@ -42,7 +45,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     options.onStage?.("reading through the SDK");
     const summary = await readSummary(sim, chain.subgraphUrl, chain.rpcUrl, chain.runner.indexer.stats.triggers);
     const durationMs = performance.now() - started;
-    return { summary, durationMs, html: htmlReport(summary, durationMs), keeperLog: sim.log };
+    return { summary, durationMs, html: htmlReport(summary, durationMs), keeperLog: sim.log, simulation: sim };
   } finally {
     await chain.close();
   }
@@ -50,7 +53,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 /** The summary as JSON (bigints as decimal strings), for scripts and agents. */
 export function summaryJson(result: DemoResult): string {
-  return JSON.stringify({ ...result.summary, durationMs: Math.round(result.durationMs) }, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+  return JSON.stringify({ ...result.summary, durationMs: Math.round(result.durationMs), keeperLog: result.keeperLog }, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
 }
 
 async function main(): Promise<void> {
@@ -81,7 +84,9 @@ async function main(): Promise<void> {
   }
   console.log(consoleReport(result.summary));
   for (const line of result.keeperLog) console.log(line);
-  console.log(`\nwrote ${out}\n${result.summary.months} months simulated, indexed and read in ${(result.durationMs / 1000).toFixed(1)} s`);
+  console.log(`\nwrote ${out}`);
+  console.log(`${result.summary.months} months simulated, indexed and read in ${(result.durationMs / 1000).toFixed(1)} s ` +
+    `(${process.uptime().toFixed(1)} s since the process started)`);
 }
 
 if (require.main === module) {

@@ -3,16 +3,35 @@
  * `hardhat node` serves), points the built subgraph at the demo's factory, and runs the runner up to the head,
  * serving The Graph's query API on a free port.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import hre from "hardhat";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
 import { parseDocument } from "yaml";
 import { startRunner, type Runner } from "../../runner/src/runner";
+import { buildSubgraph } from "../subgraph/build";
 
+const ROOT = resolve(__dirname, "../..");
 /** `npm run subgraph:build`'s output: the mappings do not depend on addresses, only the manifest does. */
-const BUILT_SUBGRAPH = resolve(__dirname, "../../subgraph/build");
+const BUILT_SUBGRAPH = join(ROOT, "subgraph/build");
+/** What the build is made from: rebuilt when any of it is newer than the built manifest. */
+const SUBGRAPH_SOURCES = ["subgraph/schema.graphql", "subgraph/src", "artifacts/contracts"].map((p) => join(ROOT, p));
+
+/** Builds the subgraph (`graph build`, about 30 s) unless the last build is newer than its sources. */
+export function ensureSubgraphBuilt(): boolean {
+  const manifest = join(BUILT_SUBGRAPH, "subgraph.yaml");
+  if (existsSync(manifest) && SUBGRAPH_SOURCES.every((source) => newestChange(source) <= statSync(manifest).mtimeMs)) return false;
+  buildSubgraph();
+  return true;
+}
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestChange(join(path, entry))), stat.mtimeMs);
+}
 
 export interface IndexedChain {
   rpcUrl: string;
