@@ -17,3 +17,9 @@ export * from "./entities/amount";
 
 // Typed contract handles (ethers v6 + typechain types), ABIs without bytecode.
 export * from "./contracts";
+
+// Typed errors: every contract error decoded (ClusterShareError), preflight failures (PreflightError), RPC failures (RpcError).
+export * from "./errors";
+
+// Actions: one function per user, operator and admin action, with preflight checks and decoded events.
+export * from "./actions";

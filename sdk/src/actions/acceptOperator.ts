@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -13,7 +13,7 @@ export interface AcceptOperatorParameters {
  * Preflight: the signer is the proposed operator, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function acceptOperator(ctx: ActionContext, parameters: AcceptOperatorParameters): Promise<ActionReceipt> {
+export async function acceptOperator(ctx: ClusterShareContext, parameters: AcceptOperatorParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "factory",

@@ -2,7 +2,7 @@ import { ZeroAddress } from "ethers";
 import { PreflightError } from "../errors";
 import { latestTimestamp } from "./internal/checks";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -15,7 +15,7 @@ export interface ApplyRevenueFeedChangeParameters {
  * Preflight: the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function applyRevenueFeedChange(ctx: ActionContext, parameters: ApplyRevenueFeedChangeParameters): Promise<ActionReceipt> {
+export async function applyRevenueFeedChange(ctx: ClusterShareContext, parameters: ApplyRevenueFeedChangeParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "vault",

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp } from "./internal/checks";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -14,7 +14,7 @@ export interface ApplyTransferPolicyParameters {
  * Preflight: the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function applyTransferPolicy(ctx: ActionContext, parameters: ApplyTransferPolicyParameters): Promise<ActionReceipt> {
+export async function applyTransferPolicy(ctx: ClusterShareContext, parameters: ApplyTransferPolicyParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "token",

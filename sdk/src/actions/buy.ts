@@ -1,7 +1,9 @@
 import { PreflightError } from "../errors";
-import { requireAddress, requireBalance, requireNotPaused, requirePositive, requireTransferAllowed, ensureAllowance } from "./internal/checks";
+import {
+  ensureAllowance, latestTimestamp, requireAddress, requireBalance, requireNotPaused, requirePositive, requireTransferAllowed,
+} from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { permitDomain, signPermit } from "./internal/permit";
 import { read } from "./internal/read";
@@ -43,7 +45,7 @@ export interface BuyReturnType extends ActionReceipt {
  * allowance, an EIP-2612 permit (no approval transaction) or an exact approval.
  * @throws PreflightError naming the failed check; ClusterShareError for any other revert; RpcError.
  */
-export async function buy(ctx: ActionContext, parameters: BuyParameters): Promise<BuyReturnType> {
+export async function buy(ctx: ClusterShareContext, parameters: BuyParameters): Promise<BuyReturnType> {
   const site = { contract: "ClusterOffering" as const, functionName: "buy" };
   const signer = signerOf(ctx, site.contract, site.functionName);
   const buyer = await signer.getAddress();
@@ -67,10 +69,10 @@ export async function buy(ctx: ActionContext, parameters: BuyParameters): Promis
   checkPriceBound(site, parameters, shares, cost);
   await requireUnderHardCap(cluster, site, cost);
   await requireTransferAllowed(site, cluster, "0x0000000000000000000000000000000000000000", receiver, shares);
-  await requireBalance(site, cluster.stablecoin, "Stablecoin", buyer, cost);
+  await requireBalance(site, cluster.stablecoin, "ERC20Permit", buyer, cost);
 
   const spender = await offering.getAddress();
-  const allowance = await read("Stablecoin", "allowance", cluster.stablecoin.allowance(buyer, spender));
+  const allowance = await read("ERC20Permit", "allowance", cluster.stablecoin.allowance(buyer, spender));
   let authorization: BuyReturnType["authorization"] = "allowance";
   let result: ActionReceipt;
   const domain = allowance < cost && parameters.authorization !== "approve" ? await permitDomain(cluster.stablecoin, buyer) : undefined;
@@ -80,8 +82,8 @@ export async function buy(ctx: ActionContext, parameters: BuyParameters): Promis
   }
   if (domain) {
     authorization = "permit";
-    const block = await read(site.contract, "getBlock", signer.provider!.getBlock("latest"));
-    const permit = await signPermit(cluster.stablecoin, signer, spender, cost, BigInt(block!.timestamp) + PERMIT_LIFETIME_SECONDS, domain);
+    const deadline = (await latestTimestamp(site, cluster)) + PERMIT_LIFETIME_SECONDS;
+    const permit = await signPermit(cluster.stablecoin, signer, spender, cost, deadline, domain);
     result = await transact(ctx, {
       contract: offering, name: site.contract, functionName: "buyWithPermit",
       args: [cost, receiver, permit.deadline, permit.v, permit.r, permit.s],
@@ -102,11 +104,8 @@ async function requireOpen(cluster: Awaited<ReturnType<typeof loadCluster>>, sit
   const phase = await read(site.contract, "phase", cluster.offering.phase());
   if (phase === 2n) throw new PreflightError(site.contract, site.functionName, "deadline", "OfferingClosed");
   if (phase === 0n) {
-    const [terms, block] = await Promise.all([
-      read(site.contract, "terms", cluster.offering.terms()),
-      read(site.contract, "getBlock", cluster.offering.runner!.provider!.getBlock("latest")),
-    ]);
-    if (BigInt(block!.timestamp) >= terms.deadline) {
+    const [terms, now] = await Promise.all([read(site.contract, "terms", cluster.offering.terms()), latestTimestamp(site, cluster)]);
+    if (now >= terms.deadline) {
       throw new PreflightError(site.contract, site.functionName, "deadline", "OfferingClosed");
     }
   }

@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
@@ -23,7 +23,7 @@ export interface CancelRedeemRequestReturnType extends ActionReceipt {
  * @throws PreflightError `NothingPending`; ClusterShareError; RpcError.
  */
 export async function cancelRedeemRequest(
-  ctx: ActionContext,
+  ctx: ClusterShareContext,
   parameters: CancelRedeemRequestParameters,
 ): Promise<CancelRedeemRequestReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "cancelRedeemRequest" };

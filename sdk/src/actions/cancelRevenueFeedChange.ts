@@ -1,7 +1,7 @@
 import { ZeroAddress } from "ethers";
 import { PreflightError } from "../errors";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -14,7 +14,7 @@ export interface CancelRevenueFeedChangeParameters {
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function cancelRevenueFeedChange(ctx: ActionContext, parameters: CancelRevenueFeedChangeParameters): Promise<ActionReceipt> {
+export async function cancelRevenueFeedChange(ctx: ClusterShareContext, parameters: CancelRevenueFeedChangeParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "vault",

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { requireAddress } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
@@ -22,7 +22,7 @@ export interface ClaimReturnType extends ActionReceipt {
  * something earned.
  * @throws PreflightError `NothingToClaim`, `ZeroAddress`; ClusterShareError; RpcError.
  */
-export async function claim(ctx: ActionContext, parameters: ClaimParameters): Promise<ClaimReturnType> {
+export async function claim(ctx: ClusterShareContext, parameters: ClaimParameters): Promise<ClaimReturnType> {
   const site = { contract: "ClusterShareToken" as const, functionName: "claim" };
   const holder = await signerOf(ctx, site.contract, site.functionName).getAddress();
   const to = parameters.to ?? holder;

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp, requirePreview } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
@@ -23,7 +23,7 @@ export interface CloseEpochReturnType extends ActionReceipt {
  * (pause, oracle reads, everything the close checks).
  * @throws PreflightError `EpochNotEnded` or the error `previewClose` reverts with; ClusterShareError; RpcError.
  */
-export async function closeEpoch(ctx: ActionContext, parameters: CloseEpochParameters): Promise<CloseEpochReturnType> {
+export async function closeEpoch(ctx: ClusterShareContext, parameters: CloseEpochParameters): Promise<CloseEpochReturnType> {
   const site = { contract: "RevenueVault" as const, functionName: "closeEpoch" };
   const cluster = await loadCluster(ctx, parameters.clusterId);
   const [endsAt, epoch, now] = await Promise.all([

@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface ConfigureIssuanceParameters {
@@ -17,7 +17,7 @@ export interface ConfigureIssuanceParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function configureIssuance(ctx: ActionContext, parameters: ConfigureIssuanceParameters): Promise<ActionReceipt> {
+export async function configureIssuance(ctx: ClusterShareContext, parameters: ConfigureIssuanceParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "offering",

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { requirePreview } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
 
@@ -24,7 +24,7 @@ export interface ExcludePoolReturnType extends ActionReceipt {
  * `InvalidPairedToken`), shares are transferable, the pool is not excluded yet.
  * @throws PreflightError; ClusterShareError; RpcError.
  */
-export async function excludePool(ctx: ActionContext, parameters: ExcludePoolParameters): Promise<ExcludePoolReturnType> {
+export async function excludePool(ctx: ClusterShareContext, parameters: ExcludePoolParameters): Promise<ExcludePoolReturnType> {
   const v3 = parameters.fee !== undefined;
   const site = { contract: "ClusterShareToken" as const, functionName: v3 ? "excludeV3Pool" : "excludePool" };
   signerOf(ctx, site.contract, site.functionName);

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp } from "./internal/checks";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -14,7 +14,7 @@ export interface FinalizeOfferingParameters {
  * Preflight: not finalised yet, and the deadline passed or the hard cap was reached.
  * @throws PreflightError `AlreadyFinalized`, `OfferingStillOpen`; ClusterShareError; RpcError.
  */
-export async function finalizeOffering(ctx: ActionContext, parameters: FinalizeOfferingParameters): Promise<ActionReceipt> {
+export async function finalizeOffering(ctx: ClusterShareContext, parameters: FinalizeOfferingParameters): Promise<ActionReceipt> {
   const site = { contract: "ClusterOffering" as const, functionName: "finalize" };
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,

@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface FreezeParameters {
@@ -13,7 +13,7 @@ export interface FreezeParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function freeze(ctx: ActionContext, parameters: FreezeParameters): Promise<ActionReceipt> {
+export async function freeze(ctx: ClusterShareContext, parameters: FreezeParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "policy",

@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface IncludePoolParameters {
@@ -13,7 +13,7 @@ export interface IncludePoolParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function includePool(ctx: ActionContext, parameters: IncludePoolParameters): Promise<ActionReceipt> {
+export async function includePool(ctx: ClusterShareContext, parameters: IncludePoolParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "token",

@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface IncludeV3PoolParameters {
@@ -15,7 +15,7 @@ export interface IncludeV3PoolParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function includeV3Pool(ctx: ActionContext, parameters: IncludeV3PoolParameters): Promise<ActionReceipt> {
+export async function includeV3Pool(ctx: ClusterShareContext, parameters: IncludeV3PoolParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "token",

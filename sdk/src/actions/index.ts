@@ -39,6 +39,6 @@ export * from "./updateNav";
 export * from "./withdrawOperatorFees";
 export * from "./withdrawProceeds";
 export * from "./withdrawProtocolFees";
-export type { ActionContext } from "./internal/context";
+export type { ClusterShareContext } from "./internal/context";
 export type { ActionReceipt } from "./internal/transact";
 export { decodeEvents, type DecodedEvent } from "./internal/events";

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import type { ClusterFactory } from "../types";
 import { factoryOf } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { transact, type ActionReceipt } from "./internal/transact";
 
@@ -21,7 +21,7 @@ export interface LaunchClusterReturnType extends ActionReceipt {
  * checks by simulation.
  * @throws PreflightError `InconsistentLaunch`; ClusterShareError (`UnsupportedStablecoin`, `InvalidParameter`, …).
  */
-export async function launchCluster(ctx: ActionContext, parameters: LaunchClusterParameters): Promise<LaunchClusterReturnType> {
+export async function launchCluster(ctx: ClusterShareContext, parameters: LaunchClusterParameters): Promise<LaunchClusterReturnType> {
   const site = { contract: "ClusterFactory" as const, functionName: "launch" };
   signerOf(ctx, site.contract, site.functionName);
   const raising = BigInt(parameters.offering.hardCap) > 0n;

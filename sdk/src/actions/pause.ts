@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -13,7 +13,7 @@ export interface PauseParameters {
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function pause(ctx: ActionContext, parameters: PauseParameters): Promise<ActionReceipt> {
+export async function pause(ctx: ClusterShareContext, parameters: PauseParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "token",

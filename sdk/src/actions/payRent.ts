@@ -2,7 +2,7 @@ import { encodeBytes32String, isHexString } from "ethers";
 import { PreflightError } from "../errors";
 import { ensureAllowance, requireBalance, requireNotPaused, requirePositive } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
@@ -27,7 +27,7 @@ export interface PayRentReturnType extends ActionReceipt {
  * balance.
  * @throws PreflightError (`EnforcedPause`, `ClusterNotActive`, `ERC20InsufficientBalance`); ClusterShareError; RpcError.
  */
-export async function payRent(ctx: ActionContext, parameters: PayRentParameters): Promise<PayRentReturnType> {
+export async function payRent(ctx: ClusterShareContext, parameters: PayRentParameters): Promise<PayRentReturnType> {
   const site = { contract: "RevenueVault" as const, functionName: "payRent" };
   const signer = signerOf(ctx, site.contract, site.functionName);
   const payer = await signer.getAddress();
@@ -38,7 +38,7 @@ export async function payRent(ctx: ActionContext, parameters: PayRentParameters)
   if (await read("ClusterShareToken", "locked", cluster.token.locked())) {
     throw new PreflightError(site.contract, site.functionName, "active", "ClusterNotActive");
   }
-  await requireBalance(site, cluster.stablecoin, "Stablecoin", payer, parameters.amount);
+  await requireBalance(site, cluster.stablecoin, "ERC20Permit", payer, parameters.amount);
   await ensureAllowance(ctx, cluster, signer, await cluster.vault.getAddress(), parameters.amount);
   const result = await transact(ctx, {
     contract: cluster.vault, name: site.contract, functionName: "payRent", args: [parameters.amount, paymentRef],

@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
 import { loadCluster } from "./internal/cluster";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 import { excludePool, type ExcludePoolParameters } from "./excludePool";
@@ -26,7 +26,7 @@ export interface PrepareDexPoolReturnType {
  * @throws PreflightError (`InvalidParameter` "allowlistExpiry" when the cluster has an allowlist and no expiry is
  *         given); the errors of `excludePool` and `setAllowed`.
  */
-export async function prepareDexPool(ctx: ActionContext, parameters: PrepareDexPoolParameters): Promise<PrepareDexPoolReturnType> {
+export async function prepareDexPool(ctx: ClusterShareContext, parameters: PrepareDexPoolParameters): Promise<PrepareDexPoolReturnType> {
   const cluster = await loadCluster(ctx, parameters.clusterId);
   const v3 = parameters.fee !== undefined;
   const pool = v3

@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface ProposeRevenueFeedParameters {
@@ -19,7 +19,7 @@ export interface ProposeRevenueFeedParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function proposeRevenueFeed(ctx: ActionContext, parameters: ProposeRevenueFeedParameters): Promise<ActionReceipt> {
+export async function proposeRevenueFeed(ctx: ClusterShareContext, parameters: ProposeRevenueFeedParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "vault",

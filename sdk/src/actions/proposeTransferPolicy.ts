@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface ProposeTransferPolicyParameters {
@@ -13,7 +13,7 @@ export interface ProposeTransferPolicyParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function proposeTransferPolicy(ctx: ActionContext, parameters: ProposeTransferPolicyParameters): Promise<ActionReceipt> {
+export async function proposeTransferPolicy(ctx: ClusterShareContext, parameters: ProposeTransferPolicyParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "token",

@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { requireAddress } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
@@ -27,7 +27,7 @@ export interface RedeemReturnType extends ActionReceipt {
  * `shares` of it.
  * @throws PreflightError `ZeroAmount` (nothing claimable), `ExceedsClaimable`; ClusterShareError; RpcError.
  */
-export async function redeem(ctx: ActionContext, parameters: RedeemParameters): Promise<RedeemReturnType> {
+export async function redeem(ctx: ClusterShareContext, parameters: RedeemParameters): Promise<RedeemReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "redeem" };
   const signer = await signerOf(ctx, site.contract, site.functionName).getAddress();
   const controller = parameters.controller ?? signer;

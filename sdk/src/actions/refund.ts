@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { requireAddress } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
@@ -25,7 +25,7 @@ export interface RefundReturnType extends ActionReceipt {
  * the signer holds shares.
  * @throws PreflightError `RefundsNotOpen`, `NothingToRefund`, `ZeroAddress`; ClusterShareError; RpcError.
  */
-export async function refund(ctx: ActionContext, parameters: RefundParameters): Promise<RefundReturnType> {
+export async function refund(ctx: ClusterShareContext, parameters: RefundParameters): Promise<RefundReturnType> {
   const site = { contract: "ClusterOffering" as const, functionName: "refund" };
   const buyer = await signerOf(ctx, site.contract, site.functionName).getAddress();
   const to = parameters.to ?? buyer;

@@ -1,7 +1,7 @@
 import { ZeroAddress } from "ethers";
 import { PreflightError } from "../errors";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { factoryOf } from "./internal/cluster";
 import { transact, type ActionReceipt } from "./internal/transact";
 
@@ -20,7 +20,7 @@ export interface ReportMetricsParameters {
  * signer's role and the figures' range.
  * @throws PreflightError `Unauthorized`, `InvalidMetrics`; ClusterShareError; RpcError.
  */
-export async function reportMetrics(ctx: ActionContext, parameters: ReportMetricsParameters): Promise<ActionReceipt> {
+export async function reportMetrics(ctx: ClusterShareContext, parameters: ReportMetricsParameters): Promise<ActionReceipt> {
   const site = { contract: "ClusterFactory" as const, functionName: "reportMetrics" };
   const caller = await signerOf(ctx, site.contract, site.functionName).getAddress();
   const cluster = await loadCluster(ctx, parameters.clusterId);

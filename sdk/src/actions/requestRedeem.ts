@@ -1,6 +1,6 @@
 import { requireAddress, requireBalance, requirePositive, requireTransferAllowed } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import { signerOf, type ActionContext } from "./internal/context";
+import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { transact, type ActionReceipt } from "./internal/transact";
 
@@ -24,7 +24,7 @@ export interface RequestRedeemReturnType extends ActionReceipt {
  * a positive amount, the owner's balance, and for another controller a transfer the policy allows.
  * @throws PreflightError; ClusterShareError (`RequestInProgress`, `Unauthorized`); RpcError.
  */
-export async function requestRedeem(ctx: ActionContext, parameters: RequestRedeemParameters): Promise<RequestRedeemReturnType> {
+export async function requestRedeem(ctx: ClusterShareContext, parameters: RequestRedeemParameters): Promise<RequestRedeemReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "requestRedeem" };
   const signer = await signerOf(ctx, site.contract, site.functionName).getAddress();
   const owner = parameters.owner ?? signer;

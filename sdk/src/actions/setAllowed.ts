@@ -1,7 +1,7 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp } from "./internal/checks";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface SetAllowedParameters {
@@ -17,7 +17,7 @@ export interface SetAllowedParameters {
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function setAllowed(ctx: ActionContext, parameters: SetAllowedParameters): Promise<ActionReceipt> {
+export async function setAllowed(ctx: ClusterShareContext, parameters: SetAllowedParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "policy",

@@ -1,4 +1,4 @@
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { adminFactoryCall } from "./internal/factoryCall";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -13,7 +13,7 @@ export interface SetDexFactoryParameters {
  * Registers the Uniswap factory against which share tokens derive their pools' addresses. Protocol admin only.
  * @throws PreflightError `Unauthorized`; ClusterShareError; RpcError.
  */
-export async function setDexFactory(ctx: ActionContext, parameters: SetDexFactoryParameters): Promise<ActionReceipt> {
+export async function setDexFactory(ctx: ClusterShareContext, parameters: SetDexFactoryParameters): Promise<ActionReceipt> {
   const functionName = parameters.version === "v2" ? "setUniswapV2Factory" : "setUniswapV3Factory";
   return adminFactoryCall(ctx, functionName, [parameters.factory]);
 }

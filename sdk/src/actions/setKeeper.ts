@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface SetKeeperParameters {
@@ -13,7 +13,7 @@ export interface SetKeeperParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function setKeeper(ctx: ActionContext, parameters: SetKeeperParameters): Promise<ActionReceipt> {
+export async function setKeeper(ctx: ClusterShareContext, parameters: SetKeeperParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "factory",

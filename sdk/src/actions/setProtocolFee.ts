@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
 import { requireAddress } from "./internal/checks";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { adminFactoryCall } from "./internal/factoryCall";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -19,7 +19,7 @@ export interface SetProtocolFeeParameters {
  * the bound.
  * @throws PreflightError `Unauthorized`, `ZeroAddress`, `ProtocolFeeTooHigh`; ClusterShareError; RpcError.
  */
-export async function setProtocolFee(ctx: ActionContext, parameters: SetProtocolFeeParameters): Promise<ActionReceipt> {
+export async function setProtocolFee(ctx: ClusterShareContext, parameters: SetProtocolFeeParameters): Promise<ActionReceipt> {
   const site = { contract: "ClusterFactory" as const, functionName: "setProtocolFee" };
   requireAddress(site, parameters.recipient, "recipient");
   if (parameters.bps > MAX_PROTOCOL_FEE_BPS) {

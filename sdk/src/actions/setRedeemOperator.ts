@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface SetRedeemOperatorParameters {
@@ -15,7 +15,7 @@ export interface SetRedeemOperatorParameters {
  * Preflight: a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function setRedeemOperator(ctx: ActionContext, parameters: SetRedeemOperatorParameters): Promise<ActionReceipt> {
+export async function setRedeemOperator(ctx: ClusterShareContext, parameters: SetRedeemOperatorParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "queue",

@@ -1,6 +1,6 @@
 import { requireNotPaused, requirePreview } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { transact, type ActionReceipt } from "./internal/transact";
 
 export interface SettleParameters {
@@ -19,7 +19,7 @@ export interface SettleReturnType extends ActionReceipt {
  * (due, something matured, reserve and price).
  * @throws PreflightError (`SettlementNotDue`, `NothingToSettle`, `ReserveTooSmall`, …); ClusterShareError; RpcError.
  */
-export async function settle(ctx: ActionContext, parameters: SettleParameters): Promise<SettleReturnType> {
+export async function settle(ctx: ClusterShareContext, parameters: SettleParameters): Promise<SettleReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "settle" };
   const cluster = await loadCluster(ctx, parameters.clusterId);
   await requireNotPaused(site, cluster);

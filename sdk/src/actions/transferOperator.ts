@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface TransferOperatorParameters {
@@ -13,7 +13,7 @@ export interface TransferOperatorParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function transferOperator(ctx: ActionContext, parameters: TransferOperatorParameters): Promise<ActionReceipt> {
+export async function transferOperator(ctx: ClusterShareContext, parameters: TransferOperatorParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "factory",

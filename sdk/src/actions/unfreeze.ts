@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface UnfreezeParameters {
@@ -13,7 +13,7 @@ export interface UnfreezeParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function unfreeze(ctx: ActionContext, parameters: UnfreezeParameters): Promise<ActionReceipt> {
+export async function unfreeze(ctx: ClusterShareContext, parameters: UnfreezeParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "policy",

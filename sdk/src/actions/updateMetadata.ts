@@ -1,5 +1,5 @@
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import type { ActionReceipt } from "./internal/transact";
 
 export interface UpdateMetadataParameters {
@@ -15,7 +15,7 @@ export interface UpdateMetadataParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function updateMetadata(ctx: ActionContext, parameters: UpdateMetadataParameters): Promise<ActionReceipt> {
+export async function updateMetadata(ctx: ClusterShareContext, parameters: UpdateMetadataParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: "factory",

@@ -1,6 +1,6 @@
 import { requirePreview } from "./internal/checks";
 import { loadCluster } from "./internal/cluster";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { transact, type ActionReceipt } from "./internal/transact";
 
@@ -19,7 +19,7 @@ export interface UpdateNavReturnType extends ActionReceipt {
  * outstanding, hardware acquired) answers.
  * @throws PreflightError (`NoSharesOutstanding`, `HardwareNotAcquired`, …); ClusterShareError (`ZeroNav`); RpcError.
  */
-export async function updateNav(ctx: ActionContext, parameters: UpdateNavParameters): Promise<UpdateNavReturnType> {
+export async function updateNav(ctx: ClusterShareContext, parameters: UpdateNavParameters): Promise<UpdateNavReturnType> {
   const site = { contract: "NavOracle" as const, functionName: "update" };
   const cluster = await loadCluster(ctx, parameters.clusterId);
   await requirePreview(site, "breakdown", cluster.nav.breakdown());

@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
 import { clusterCall } from "./internal/clusterCall";
-import type { ActionContext } from "./internal/context";
+import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
@@ -15,7 +15,7 @@ export interface WithdrawProtocolFeesParameters {
  * something is owed.
  * @throws PreflightError `NothingToWithdraw`; ClusterShareError; RpcError.
  */
-export async function withdrawProtocolFees(ctx: ActionContext, parameters: WithdrawProtocolFeesParameters): Promise<ActionReceipt> {
+export async function withdrawProtocolFees(ctx: ClusterShareContext, parameters: WithdrawProtocolFeesParameters): Promise<ActionReceipt> {
   return clusterCall(ctx, {
     clusterId: parameters.clusterId,
     target: parameters.from,

@@ -1,15 +1,5 @@
+import type { ContractName } from "../contracts";
 import { ERROR_MESSAGES, type ErrorArgs } from "./messages";
-
-/** The ClusterShare contracts, as the SDK names them in errors and decoded events. */
-export type ContractName =
-  | "ClusterFactory"
-  | "ClusterShareToken"
-  | "RevenueVault"
-  | "ClusterOffering"
-  | "RedemptionQueue"
-  | "NavOracle"
-  | "AllowlistPolicy"
-  | "Stablecoin";
 
 /**
  * A contract refused a call, decoded from its revert data: which contract was called, the custom error's name and

@@ -1,30 +1,23 @@
-import { Interface, isHexString, type ErrorFragment } from "ethers";
-import {
-  AllowlistPolicy__factory,
-  ClusterFactory__factory,
-  ClusterOffering__factory,
-  ClusterShareToken__factory,
-  NavOracle__factory,
-  RedemptionQueue__factory,
-  RevenueVault__factory,
-} from "../types";
-import { ClusterShareError, RpcError, type ContractName } from "./ClusterShareError";
+import { Interface, type InterfaceAbi, isHexString, type ErrorFragment } from "ethers";
+import { abis } from "../contracts";
+import type { ContractName } from "../contracts";
+import { ClusterShareError, RpcError } from "./ClusterShareError";
 import type { ErrorArgs } from "./messages";
 
 /** Every cluster contract's ABI: the union decodes any error selector, whichever contract raised it. */
 export const CLUSTER_ABIS = [
-  ClusterFactory__factory.abi,
-  ClusterShareToken__factory.abi,
-  RevenueVault__factory.abi,
-  ClusterOffering__factory.abi,
-  RedemptionQueue__factory.abi,
-  NavOracle__factory.abi,
-  AllowlistPolicy__factory.abi,
+  abis.ClusterFactory,
+  abis.ClusterShareToken,
+  abis.RevenueVault,
+  abis.ClusterOffering,
+  abis.RedemptionQueue,
+  abis.NavOracle,
+  abis.AllowlistPolicy,
 ] as const;
 
 /** One fragment per error selector (the contracts share `IClusterErrors`, so the same error appears many times). */
 const errorInterface = new Interface(
-  [...new Map(CLUSTER_ABIS.flat().filter((f) => f.type === "error").map((f) => [f.name + JSON.stringify(f.inputs), f])).values()],
+  [...new Map((CLUSTER_ABIS.flat() as { type: string; name?: string; inputs?: unknown }[]).filter((f) => f.type === "error").map((f) => [f.name + JSON.stringify(f.inputs), f])).values()] as unknown as InterfaceAbi,
 );
 
 /**

@@ -1,8 +1,9 @@
 import { ZeroAddress, type Signer } from "ethers";
-import { ClusterShareError, PreflightError, type ContractName } from "../../errors";
-import { ITransferPolicy__factory } from "../../types";
+import type { ContractName } from "../../contracts";
+import { ClusterShareError, PreflightError } from "../../errors";
+import { allowlistPolicyAt } from "../../contracts";
 import type { ClusterHandle } from "./cluster";
-import type { ActionContext } from "./context";
+import type { ClusterShareContext } from "./context";
 import { read } from "./read";
 import { transact } from "./transact";
 
@@ -62,7 +63,8 @@ export async function requireTransferAllowed(
   const policy = await read("ClusterShareToken", "transferPolicy", cluster.token.transferPolicy());
   if (policy === ZeroAddress) return;
   const allowed = await read("AllowlistPolicy", "canTransfer",
-    ITransferPolicy__factory.connect(policy, cluster.token.runner).canTransfer(from, to, amount));
+    // Any ITransferPolicy answers `canTransfer` with the allowlist's signature.
+    allowlistPolicyAt(policy, cluster.token.runner).canTransfer(from, to, amount));
   if (!allowed) {
     const args = errorName === "TransferNotAllowed" ? { from, to, amount } : { controller: to };
     throw new PreflightError(site.contract, site.functionName, "transferPolicy", errorName, args);
@@ -71,16 +73,16 @@ export async function requireTransferAllowed(
 
 /** Approves `spender` for exactly `amount` of the cluster's stablecoin when the allowance is short. */
 export async function ensureAllowance(
-  ctx: ActionContext,
+  ctx: ClusterShareContext,
   cluster: ClusterHandle,
   owner: Signer,
   spender: string,
   amount: bigint,
 ): Promise<void> {
   const address = await owner.getAddress();
-  const allowance = await read("Stablecoin", "allowance", cluster.stablecoin.allowance(address, spender));
+  const allowance = await read("ERC20Permit", "allowance", cluster.stablecoin.allowance(address, spender));
   if (allowance >= amount) return;
-  await transact(ctx, { contract: cluster.stablecoin, name: "Stablecoin", functionName: "approve", args: [spender, amount] });
+  await transact(ctx, { contract: cluster.stablecoin, name: "ERC20Permit", functionName: "approve", args: [spender, amount] });
 }
 
 /**
@@ -100,6 +102,7 @@ export async function requirePreview<T>(site: CheckSite, check: string, call: Pr
 
 /** The latest block's timestamp: what a check of time (deadline, epoch end) compares against. */
 export async function latestTimestamp(site: CheckSite, cluster: ClusterHandle): Promise<bigint> {
+  // The handle's contracts are connected to the context's provider.
   const block = await read(site.contract, "getBlock", cluster.token.runner!.provider!.getBlock("latest"));
   return BigInt(block!.timestamp);
 }

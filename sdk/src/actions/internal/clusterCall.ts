@@ -1,7 +1,8 @@
 import type { BaseContract } from "ethers";
-import { PreflightError, type ContractName } from "../../errors";
+import type { ContractName } from "../../contracts";
+import { PreflightError } from "../../errors";
 import { loadCluster, type ClusterHandle } from "./cluster";
-import { signerOf, type ActionContext } from "./context";
+import { signerOf, type ClusterShareContext } from "./context";
 import { requireRole, type Role } from "./roles";
 import { transact, type ActionReceipt } from "./transact";
 
@@ -32,7 +33,7 @@ export interface ClusterCall {
  * The shape of most operator, guardian and admin actions: look the cluster up, check the caller's role and the
  * action's own conditions, then simulate and send.
  */
-export async function clusterCall(ctx: ActionContext, call: ClusterCall): Promise<ActionReceipt> {
+export async function clusterCall(ctx: ClusterShareContext, call: ClusterCall): Promise<ActionReceipt> {
   const name = TARGETS[call.target];
   const site = { contract: name, functionName: call.functionName };
   const caller = await signerOf(ctx, name, call.functionName).getAddress();

@@ -1,6 +1,6 @@
-import { Interface, type Log } from "ethers";
+import { Interface, type InterfaceAbi, type Log } from "ethers";
 import { CLUSTER_ABIS } from "../../errors/decode";
-import { ERC20Permit__factory } from "../../types";
+import { abis } from "../../contracts";
 
 /** One event from a transaction's receipt, decoded with the ClusterShare ABIs. */
 export interface DecodedEvent {
@@ -14,7 +14,7 @@ export interface DecodedEvent {
 }
 
 const eventInterface = new Interface(
-  [...new Map([...CLUSTER_ABIS.flat(), ...ERC20Permit__factory.abi].filter((f) => f.type === "event").map((f) => [f.name + JSON.stringify(f.inputs), f])).values()],
+  [...new Map(([...CLUSTER_ABIS.flat(), ...abis.ERC20Permit] as { type: string; name?: string; inputs?: unknown }[]).filter((f) => f.type === "event").map((f) => [f.name + JSON.stringify(f.inputs), f])).values()] as unknown as InterfaceAbi,
 );
 
 /** Decodes every log a ClusterShare contract or the stablecoin emitted; logs of other contracts are left out. */

@@ -1,4 +1,5 @@
-import { toClusterShareError, type ContractName } from "../../errors";
+import type { ContractName } from "../../contracts";
+import { toClusterShareError } from "../../errors";
 
 /**
  * Awaits a view call made for a preflight check; a revert becomes a decoded ClusterShareError and a failed request

@@ -1,7 +1,7 @@
 import { PreflightError } from "../../errors";
 import { factoryOf, type ClusterHandle } from "./cluster";
 import type { CheckSite } from "./checks";
-import type { ActionContext } from "./context";
+import type { ClusterShareContext } from "./context";
 import { read } from "./read";
 
 /** The roles a privileged function may accept (the contracts' `IClusterRoles`). */
@@ -12,7 +12,7 @@ export type Role = "operator" | "keeper" | "guardian" | "admin";
  * Protocol-wide roles are read from the factory; `cluster` is needed for operator and keeper.
  */
 export async function requireRole(
-  ctx: ActionContext,
+  ctx: ClusterShareContext,
   site: CheckSite,
   caller: string,
   roles: readonly Role[],

@@ -1,6 +1,7 @@
 import type { BaseContract, TransactionReceipt } from "ethers";
-import { ClusterShareError, toClusterShareError, type ContractName } from "../../errors";
-import type { ActionContext } from "./context";
+import type { ContractName } from "../../contracts";
+import { ClusterShareError, toClusterShareError } from "../../errors";
+import type { ClusterShareContext } from "./context";
 import { signerOf } from "./context";
 import { decodeEvents, type DecodedEvent } from "./events";
 
@@ -24,7 +25,7 @@ export interface ContractCall {
  * decoded ClusterShareError before anything is sent, then sends it and waits for the receipt.
  * @throws ClusterShareError when the simulation or the mined transaction reverts; RpcError when the node fails.
  */
-export async function transact(ctx: ActionContext, call: ContractCall): Promise<ActionReceipt> {
+export async function transact(ctx: ClusterShareContext, call: ContractCall): Promise<ActionReceipt> {
   const signer = signerOf(ctx, call.name, call.functionName);
   const method = call.contract.connect(signer).getFunction(call.functionName);
   try {
