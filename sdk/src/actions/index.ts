@@ -39,6 +39,5 @@ export * from "./updateNav";
 export * from "./withdrawOperatorFees";
 export * from "./withdrawProceeds";
 export * from "./withdrawProtocolFees";
-export type { ClusterShareContext } from "./internal/context";
 export type { ActionReceipt } from "./internal/transact";
 export { decodeEvents, type DecodedEvent } from "./internal/events";
