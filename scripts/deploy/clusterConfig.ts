@@ -93,10 +93,12 @@ const KEY = /^[A-Za-z0-9_]+$/;
  * @throws InvalidClusterConfigError naming the first field that is missing, malformed or inconsistent.
  */
 export function readClusterConfig(value: unknown, defaults: { stablecoin?: string } = {}): ClusterConfig {
-  const root = object(value, "(root)");
+  const root = known(object(value, "(root)"), "", ROOT_FIELDS);
   const get = fieldReader(root, "");
-  const offering = root.offering === undefined ? undefined : fieldReader(object(root.offering, "offering"), "offering.");
-  const nav = fieldReader(object(root.nav, "nav"), "nav.");
+  const offering = root.offering === undefined
+    ? undefined
+    : fieldReader(known(object(root.offering, "offering"), "offering.", OFFERING_FIELDS), "offering.");
+  const nav = fieldReader(known(object(root.nav, "nav"), "nav.", NAV_FIELDS), "nav.");
 
   const symbol = get.text("symbol");
   const key = root.id === undefined ? symbol.replace(/[^A-Za-z0-9_]/g, "_") : get.text("id");
@@ -181,6 +183,21 @@ export function readClusterConfig(value: unknown, defaults: { stablecoin?: strin
 }
 
 type FieldReader = ReturnType<typeof fieldReader>;
+
+const ROOT_FIELDS = [
+  "id", "name", "symbol", "gpuModel", "gpuCount", "region", "metadataURI", "metadataHash", "stablecoin", "revenueFeed",
+  "revenueHeartbeat", "maxRevenuePerEpoch", "epochLength", "operatorFeeBps", "reserveBps", "keeper", "initialHolder",
+  "initialShares", "offering", "nav", "redemptionFeeBps", "withAllowlist",
+];
+const OFFERING_FIELDS = ["pricePerShare", "softCap", "hardCap", "deadline", "minPerAccount", "maxPerAccount"];
+const NAV_FIELDS = ["appraisalFeed", "appraisalHeartbeat", "maxDeviationBps", "usefulLife", "salvageBps", "navHeartbeat", "hardwareCost"];
+
+/** Refuses a field the launch does not know: a misspelt optional field would otherwise launch with its default. */
+function known(raw: Record<string, unknown>, prefix: string, fields: string[]): Record<string, unknown> {
+  const unknown = Object.keys(raw).find((key) => !fields.includes(key));
+  if (unknown !== undefined) throw new InvalidClusterConfigError(prefix + unknown, "is not a launch parameter");
+  return raw;
+}
 
 function object(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -168,6 +168,8 @@ describe("a cluster launched from a config file with Ignition", () => {
     bad({ offering: undefined, initialHolder: operator, initialShares: "10" }, "nav.hardwareCost");
     bad({ metadataHash: "0xabc" }, "metadataHash");
     bad({ symbol: "" }, "symbol");
+    bad({ keepr: operator }, "keepr");
+    bad({ nav: { ...file.nav, usefullLife: 1 } }, "nav.usefullLife");
     expect(() => readClusterConfig({ ...file, stablecoin: undefined })).toThrow(/^Invalid cluster config: stablecoin /);
     expect(await node.chain.getTransactionCount(operator)).toBe(nonce);
   });
