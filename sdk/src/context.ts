@@ -1,22 +1,14 @@
 /**
  * What every SDK function that talks to the chain is given: the provider to read through, the signer to send with,
- * the deployment it works on and typed contract connections. Reads (`fetch/`) and actions (`actions/`) take it as
+ * the deployment it works on and typed contract connections (contracts.ts: ABIs without bytecode). Reads (`fetch/`) and actions (`actions/`) take it as
  * their first argument; `createClusterShareClient` builds one and binds them to it.
  */
 import type { ContractRunner, Provider, Signer } from "ethers";
 import type { Deployment } from "./deployment";
-import { ClusterFactory__factory } from "./types/factories/contracts/core/ClusterFactory__factory";
-import { ClusterShareToken__factory } from "./types/factories/contracts/core/ClusterShareToken__factory";
-import { RevenueVault__factory } from "./types/factories/contracts/core/RevenueVault__factory";
-import { ClusterOffering__factory } from "./types/factories/contracts/offering/ClusterOffering__factory";
-import { RedemptionQueue__factory } from "./types/factories/contracts/redemption/RedemptionQueue__factory";
-import { NavOracle__factory } from "./types/factories/contracts/oracles/NavOracle__factory";
-import type { ClusterFactory } from "./types/contracts/core/ClusterFactory";
-import type { ClusterShareToken } from "./types/contracts/core/ClusterShareToken";
-import type { RevenueVault } from "./types/contracts/core/RevenueVault";
-import type { ClusterOffering } from "./types/contracts/offering/ClusterOffering";
-import type { RedemptionQueue } from "./types/contracts/redemption/RedemptionQueue";
-import type { NavOracle } from "./types/contracts/oracles/NavOracle";
+import {
+  clusterFactoryAt, navOracleAt, offeringAt, redemptionQueueAt, revenueVaultAt, shareTokenAt,
+  type ClusterFactory, type ClusterOffering, type ClusterShareToken, type NavOracle, type RedemptionQueue, type RevenueVault,
+} from "./contracts";
 
 /** The addresses of one cluster's contracts, as the factory's registry holds them. */
 export interface ClusterAddresses {
@@ -62,13 +54,13 @@ export function createContext(options: { provider: Provider; signer?: Signer; de
     provider,
     signer,
     deployment,
-    factory: () => ClusterFactory__factory.connect(deployment.factory, runner),
+    factory: () => clusterFactoryAt(deployment.factory, runner),
     cluster: (addresses) => ({
-      token: ClusterShareToken__factory.connect(addresses.token, runner),
-      vault: RevenueVault__factory.connect(addresses.vault, runner),
-      offering: ClusterOffering__factory.connect(addresses.offering, runner),
-      redemptionQueue: RedemptionQueue__factory.connect(addresses.redemptionQueue, runner),
-      navOracle: NavOracle__factory.connect(addresses.navOracle, runner),
+      token: shareTokenAt(addresses.token, runner),
+      vault: revenueVaultAt(addresses.vault, runner),
+      offering: offeringAt(addresses.offering, runner),
+      redemptionQueue: redemptionQueueAt(addresses.redemptionQueue, runner),
+      navOracle: navOracleAt(addresses.navOracle, runner),
     }),
   };
 }

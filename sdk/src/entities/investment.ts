@@ -1,0 +1,30 @@
+import type { Amount } from "./amount";
+import type { Cluster } from "./cluster";
+import type { Purchase } from "./purchase";
+import type { ClaimableRedemption, RedemptionRequest } from "./redemptionRequest";
+
+/** An account's stake in one cluster. */
+export interface ClusterInvestment {
+  cluster: Cluster;
+  /** Shares held (escrowed redemption shares are in `pendingRedemption`). */
+  balance: Amount;
+  /** Yield claimable now (the token's `earned`), stablecoin. */
+  earned: Amount;
+  /** `balance` at the last published NAV per share, rounded down; null before the first NAV round. */
+  valueAtNav: Amount | null;
+  purchases: Purchase[];
+  /** The open request still waiting for settlements; null when nothing is pending. */
+  pendingRedemption: RedemptionRequest | null;
+  /** Filled redemptions to redeem now. */
+  claimableRedemption: ClaimableRedemption;
+  /** What `refund` pays for `balance` after a failed raise; zero otherwise. */
+  refundable: Amount;
+}
+
+/** An account's whole picture across every cluster it has anything in, by cluster id. */
+export interface Investment {
+  account: string;
+  /** Unix seconds of the block the answer reflects (earned is as of then). */
+  timestamp: number;
+  clusters: ClusterInvestment[];
+}

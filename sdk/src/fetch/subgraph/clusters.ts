@@ -1,0 +1,82 @@
+/**
+ * Clusters from the subgraph: the GraphQL selection and its mapping to the `Cluster` entity. The subgraph does not
+ * index stablecoin decimals, so the mapping takes them (the reads fetch them once per cluster from the vault).
+ */
+import { amount } from "../../entities/amount";
+import type { Cluster, ClusterState } from "../../entities/cluster";
+
+/** The fields `clusterFromSubgraph` reads. */
+export const CLUSTER_FIELDS = `
+  id clusterId name symbol gpuModel gpuCount region metadataURI operator { id }
+  stablecoin token vault offering redemptionQueue navOracle policy
+  state paused totalSupply pricePerShare softCap hardCap deadline raised reserve navPerShare epochLength`;
+
+/** A Cluster row as the API serialises it (BigInt and Bytes as strings). */
+export interface ClusterRow {
+  id: string;
+  clusterId: string;
+  name: string;
+  symbol: string;
+  gpuModel: string;
+  gpuCount: number;
+  region: string;
+  metadataURI: string;
+  operator: { id: string };
+  stablecoin: string;
+  token: string;
+  vault: string;
+  offering: string;
+  redemptionQueue: string;
+  navOracle: string;
+  policy: string;
+  state: ClusterState;
+  paused: boolean;
+  totalSupply: string;
+  pricePerShare: string;
+  softCap: string;
+  hardCap: string;
+  deadline: string;
+  raised: string;
+  reserve: string;
+  navPerShare: string | null;
+  epochLength: string;
+}
+
+/** All clusters, paged by id (see `queryAll`). */
+export const CLUSTERS_QUERY = `
+  query Clusters($first: Int!, $lastId: String!, $block: Block_height) {
+    clusters(first: $first, orderBy: id, orderDirection: asc, where: { id_gt: $lastId }, block: $block) { ${CLUSTER_FIELDS} }
+    _meta(block: $block) { block { number } hasIndexingErrors }
+  }`;
+
+/** Builds a `Cluster` from its row and its stablecoin's decimals. Addresses are checksummed like the chain's. */
+export function clusterFromSubgraph(row: ClusterRow, stablecoinDecimals: number, checksum: (a: string) => string): Cluster {
+  const stable = (raw: string) => amount(BigInt(raw), stablecoinDecimals);
+  return {
+    id: BigInt(row.clusterId),
+    name: row.name,
+    symbol: row.symbol,
+    operator: checksum(row.operator.id),
+    gpuModel: row.gpuModel,
+    gpuCount: row.gpuCount,
+    region: row.region,
+    metadataURI: row.metadataURI,
+    stablecoin: checksum(row.stablecoin),
+    stablecoinDecimals,
+    contracts: {
+      token: checksum(row.token), vault: checksum(row.vault), offering: checksum(row.offering),
+      redemptionQueue: checksum(row.redemptionQueue), navOracle: checksum(row.navOracle), policy: checksum(row.policy),
+    },
+    state: row.state,
+    paused: row.paused,
+    totalSupply: amount(BigInt(row.totalSupply), 18),
+    pricePerShare: stable(row.pricePerShare),
+    softCap: stable(row.softCap),
+    hardCap: stable(row.hardCap),
+    deadline: Number(row.deadline),
+    raised: stable(row.raised),
+    reserve: stable(row.reserve),
+    navPerShare: row.navPerShare === null ? null : stable(row.navPerShare),
+    epochLength: Number(row.epochLength),
+  };
+}
