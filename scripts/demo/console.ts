@@ -23,7 +23,7 @@ export function consoleReport(summary: DemoSummary): string {
       ["NAV per share, first round", c.navStart === null ? "n/a" : usdPrecise(c.navStart)],
       ["NAV per share, last round", c.navEnd === null ? "n/a" : usdPrecise(c.navEnd)],
       ["NAV rounds on the schedule", String(c.scheduleRounds)],
-      ["trailing APR", percent(c.trailingApr)],
+      ["trailing APR (last month)", percent(c.trailingApr)],
     ].map(([k, v]) => [`  ${k}`, v])));
   }
   out.push("\nInvestors (market value: shares at the last NAV plus unclaimed yield)");

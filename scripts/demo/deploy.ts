@@ -1,20 +1,24 @@
 /**
- * Deploys what the demo runs on, in-process: the protocol (implementations, factory), a USDC-like stablecoin with
- * permit, the Chainlink feeds (a sequencer uptime feed, and per cluster a cumulative revenue feed and a hardware
- * appraisal feed) and Uniswap V2 from its npm build artifacts. A small local deployment until the protocol's
- * Ignition module (ignition/, scripts/deploy/) is in place; the demo's only caller is `simulator.ts`.
+ * Deploys what the demo runs on, in-process: the protocol through its Hardhat Ignition module (implementations,
+ * factory, roles, Multicall3; scripts/deploy/protocol.ts, the same code as a real network's deployment), a USDC-like
+ * stablecoin with permit, the Chainlink feeds (a sequencer uptime feed, and per cluster a cumulative revenue feed
+ * and a hardware appraisal feed) and Uniswap V2 from its npm build artifacts.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { EIP1193Provider } from "@nomicfoundation/ignition-core";
 import { Contract, ContractFactory } from "ethers";
 import factoryArtifact from "@uniswap/v2-core/build/UniswapV2Factory.json";
 import routerArtifact from "@uniswap/v2-periphery/build/UniswapV2Router02.json";
 import wethArtifact from "@uniswap/v2-periphery/build/WETH9.json";
+import type { Deployment } from "../../sdk/src/deployment";
 import {
-  AllowlistPolicy__factory, ClusterFactory__factory, ClusterOffering__factory, ClusterShareToken__factory, MockStablecoin__factory,
-  MockV3Aggregator__factory, NavOracle__factory, RedemptionQueue__factory, RevenueVault__factory,
-  type ClusterFactory, type MockStablecoin, type MockV3Aggregator,
+  ClusterFactory__factory, MockStablecoin__factory, MockV3Aggregator__factory, type ClusterFactory, type MockStablecoin, type MockV3Aggregator,
 } from "../../sdk/src/types";
+import { deployProtocol as deployWithIgnition } from "../deploy/protocol";
 import { STABLE_DECIMALS } from "./scenario";
 
 /** Chainlink's USD feeds answer with 8 decimals. */
@@ -36,6 +40,8 @@ export interface Roles {
 }
 
 export interface Protocol {
+  /** What `deployments/<network>.json` would hold: the SDK's context is built from it. */
+  deployment: Deployment;
   factory: ClusterFactory;
   stable: MockStablecoin;
   sequencerFeed: MockV3Aggregator;
@@ -54,22 +60,31 @@ export async function assignRoles(clusters: number, investors: number): Promise<
 export async function deployProtocol(roles: Roles): Promise<Protocol> {
   const { admin } = roles;
   const stable = await new MockStablecoin__factory(admin).deploy("USD Coin", "USDC", STABLE_DECIMALS);
-  const implementations = {
-    shareToken: await (await new ClusterShareToken__factory(admin).deploy()).getAddress(),
-    revenueVault: await (await new RevenueVault__factory(admin).deploy()).getAddress(),
-    offering: await (await new ClusterOffering__factory(admin).deploy()).getAddress(),
-    redemptionQueue: await (await new RedemptionQueue__factory(admin).deploy()).getAddress(),
-    navOracle: await (await new NavOracle__factory(admin).deploy()).getAddress(),
-    allowlistPolicy: await (await new AllowlistPolicy__factory(admin).deploy()).getAddress(),
-  };
-  const factory = await new ClusterFactory__factory(admin).deploy(admin.address, implementations, roles.feeRecipient.address, PROTOCOL_FEE_BPS);
-  await factory.grantRole(await factory.GUARDIAN_ROLE(), roles.guardian.address);
   // The sequencer feed answers 0 (up) since deployment, as Chainlink's L2 uptime feeds do.
   const sequencerFeed = await new MockV3Aggregator__factory(admin).deploy(0, 0);
-  await factory.setSequencerUptimeFeed(await sequencerFeed.getAddress(), SEQUENCER_GRACE_PERIOD);
   const uniswap = await deployUniswapV2(admin);
-  await factory.setUniswapV2Factory(await uniswap.factory.getAddress());
-  return { factory, stable, sequencerFeed, uniswap };
+  // A throwaway chain gets a throwaway Ignition journal.
+  const journal = mkdtempSync(join(tmpdir(), "clustershare-demo-ignition-"));
+  try {
+    const { deployment } = await deployWithIgnition({
+      provider: hre.network.provider as unknown as EIP1193Provider,
+      network: "hardhat",
+      deploymentDir: journal,
+      stablecoin: await stable.getAddress(),
+      config: {
+        deployer: admin.address,
+        admin: admin.address,
+        guardian: roles.guardian.address,
+        feeRecipient: roles.feeRecipient.address,
+        protocolFeeBps: PROTOCOL_FEE_BPS,
+        sequencer: { feed: await sequencerFeed.getAddress(), gracePeriod: SEQUENCER_GRACE_PERIOD },
+        uniswapV2Factory: await uniswap.factory.getAddress(),
+      },
+    });
+    return { deployment, factory: ClusterFactory__factory.connect(deployment.factory, admin), stable, sequencerFeed, uniswap };
+  } finally {
+    rmSync(journal, { recursive: true, force: true });
+  }
 }
 
 /** A fresh feed with 8 decimals answering `initialAnswer`. */

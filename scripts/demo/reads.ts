@@ -9,7 +9,7 @@ import { depreciatedValue, valueAtNav } from "../../sdk/src/math";
 import { querySubgraph, type SubgraphEndpoint } from "../../sdk/src/fetch/subgraph/client";
 import { timestampToSeconds } from "../../sdk/src/fetch/subgraph/timestamp";
 import { ClusterShareToken__factory, NavOracle__factory, RedemptionQueue__factory } from "../../sdk/src/types";
-import { monthOfWeek } from "./calendar";
+import { monthOfWeek, weeksInMonth } from "./calendar";
 import { irr, type CashFlow } from "./irr";
 import type { Simulation } from "./simulator";
 
@@ -36,8 +36,13 @@ export interface ClusterSummary {
   /** The first and the last published NAV per share (null when the raise failed). */
   navStart: bigint | null;
   navEnd: bigint | null;
-  /** The subgraph's trailing APR (last closed epoch's holder yield, annualised, over the NAV value). */
-  trailingApr: string | null;
+  /**
+   * Holder yield of the last month's epochs, annualised, over the shares' value at the last NAV. The subgraph's own
+   * `trailingApr` annualises the last epoch alone, which a monthly invoice (released in one weekly close) inflates
+   * or zeroes; it is kept as `lastEpochApr`.
+   */
+  trailingApr: number | null;
+  lastEpochApr: string | null;
   /** Stale-appraisal rounds: NAV rounds priced from the depreciation schedule. */
   scheduleRounds: number;
   charts: ClusterCharts;
@@ -85,7 +90,7 @@ interface ClusterEntity {
   protocolFees: string; operatorFees: string; reserve: string; totalSupply: string; holders: number;
   navPerShare: string | null; trailingApr: string | null; token: string; navOracle: string; redemptionQueue: string;
   oracleReports: { value: string; reserve: string; pendingReserve: string; totalSupply: string; appraised: boolean; timestamp: string }[];
-  epochs: { number: string; newlyAttested: string | null; rentPaid: string }[];
+  epochs: { number: string; newlyAttested: string | null; rentPaid: string; toHolders: string | null }[];
 }
 
 const CLUSTERS = `query Clusters {
@@ -93,7 +98,7 @@ const CLUSTERS = `query Clusters {
     id name symbol gpuModel gpuCount region state raised refunded revenueAttested rentPaid shortfall distributed
     protocolFees operatorFees reserve totalSupply holders navPerShare trailingApr token navOracle redemptionQueue
     oracleReports(first: 1000, orderBy: timestamp, where: { kind: Nav }) { value reserve pendingReserve totalSupply appraised timestamp }
-    epochs(first: 1000, orderBy: number) { number newlyAttested rentPaid }
+    epochs(first: 1000, orderBy: number) { number newlyAttested rentPaid toHolders }
   }
 }`;
 
@@ -164,10 +169,21 @@ async function clusterSummary(c: ClusterEntity, sim: Simulation, provider: JsonR
     holders: c.holders,
     navStart: rounds.length > 0 ? BigInt(rounds[0].value) : null,
     navEnd: c.navPerShare === null ? null : BigInt(c.navPerShare),
-    trailingApr: c.trailingApr,
+    trailingApr: trailingApr(c, sim.scenario.months),
+    lastEpochApr: c.trailingApr,
     scheduleRounds: rounds.filter((r) => !r.appraised).length,
     charts: c.state === "Active" ? await charts(c, sim, provider) : { nav: [], yieldPerShare: [], rent: [] },
   };
+}
+
+function trailingApr(c: ClusterEntity, months: number): number | null {
+  if (c.navPerShare === null || BigInt(c.totalSupply) === 0n) return null;
+  const lastMonth = months - 1;
+  const epochs = c.epochs.filter((e) => monthOfWeek(Number(e.number)) === lastMonth);
+  const toHolders = epochs.reduce((sum, e) => sum + BigInt(e.toHolders ?? 0), 0n);
+  const value = valueAtNav(BigInt(c.totalSupply), BigInt(c.navPerShare));
+  // A ratio: computed in millionths with bigints, a number only for the rate.
+  return Number((toHolders * 52n * 1_000_000n) / (BigInt(weeksInMonth(lastMonth)) * value)) / 1_000_000;
 }
 
 async function charts(c: ClusterEntity, sim: Simulation, provider: JsonRpcProvider): Promise<ClusterCharts> {

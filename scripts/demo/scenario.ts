@@ -124,10 +124,11 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   if (!Number.isInteger(clusterCount) || clusterCount < 1 || clusterCount > MAX_CLUSTERS) {
     throw new RangeError(`--clusters must be 1 to ${MAX_CLUSTERS}, got ${clusterCount}`);
   }
+  // One generator per purpose, so a longer run extends the same year instead of reshuffling it.
   const random = seededRandom(seed);
   const weeks = totalWeeks(months);
-  const clusters = SITES.slice(0, clusterCount).map((site) => planCluster(site, months, weeks, random));
-  const failedRaise = planCluster(FAILED_SITE, 0, weeks, random);
+  const clusters = SITES.slice(0, clusterCount).map((site, i) => planCluster(site, months, weeks, streamsFor(seed, i + 1)));
+  const failedRaise = planCluster(FAILED_SITE, 0, weeks, streamsFor(seed, 0));
 
   // Placed by fractions of the horizon so a two-month run still shows every event.
   const late = { cluster: 0, month: Math.floor(months / 4) };
@@ -172,7 +173,12 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   };
 }
 
-function planCluster(site: Site, months: number, weeks: number, random: Random): ClusterPlan {
+/** Independent generators for a cluster's appraisals and its utilization. */
+function streamsFor(seed: number, cluster: number): { appraisals: Random; utilization: Random } {
+  return { appraisals: seededRandom(seed * 1_000 + 2 * cluster), utilization: seededRandom(seed * 1_000 + 2 * cluster + 1) };
+}
+
+function planCluster(site: Site, months: number, weeks: number, random: { appraisals: Random; utilization: Random }): ClusterPlan {
   const gpuHourPrice = BigInt(site.priceCents) * (USD / 100n);
   const hardwareCost = BigInt(site.gpuCount * site.costPerGpu) * USD;
   return {
@@ -188,9 +194,9 @@ function planCluster(site: Site, months: number, weeks: number, random: Random):
     operatorFeeBps: 1_000,
     reserveBps: 1_000,
     redemptionFeeBps: 50,
-    appraisalNoiseBps: Array.from({ length: weeks }, () => random.int(-400, 400)),
+    appraisalNoiseBps: Array.from({ length: weeks }, () => random.appraisals.int(-400, 400)),
     months: Array.from({ length: months }, (_, month) => {
-      const utilizationBps = random.int(6_000, 9_000);
+      const utilizationBps = random.utilization.int(6_000, 9_000);
       const hours = BigInt(weeksInMonth(month)) * HOURS_PER_WEEK;
       return { utilizationBps, invoice: (BigInt(site.gpuCount) * hours * BigInt(utilizationBps) * gpuHourPrice) / BPS, payments: [] };
     }),

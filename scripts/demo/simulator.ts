@@ -11,6 +11,7 @@ import {
   ClusterOffering__factory, ClusterShareToken__factory, NavOracle__factory, RedemptionQueue__factory, RevenueVault__factory,
   type ClusterOffering, type ClusterShareToken, type MockV3Aggregator, type NavOracle, type RedemptionQueue, type RevenueVault,
 } from "../../sdk/src/types";
+import type { ClusterShareContext } from "../../sdk/src/context";
 import * as act from "./actions";
 import { lastWeekOf, monthOfWeek, WEEK } from "./calendar";
 import { assignRoles, deployFeed, deployProtocol, FEED_DECIMALS, type Protocol, type Roles } from "./deploy";
@@ -33,6 +34,7 @@ const MAX_APPRAISAL_DEVIATION_BPS = 2_000;
 
 export interface SimulatedCluster {
   plan: ClusterPlan;
+  clusterId: bigint;
   operator: HardhatEthersSigner;
   token: ClusterShareToken;
   vault: RevenueVault;
@@ -63,6 +65,8 @@ export interface Simulation {
   weekEnds: { week: number; block: number; timestamp: number }[];
   sales: Sale[];
   log: string[];
+  /** The SDK context an account acts in. */
+  ctx(signer: HardhatEthersSigner): ClusterShareContext;
 }
 
 export interface SimulateOptions {
@@ -80,9 +84,14 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     clusters.push(await launch(protocol, roles, roles.operators[index], plan));
   }
   const operating = clusters.slice(0, scenario.clusters.length);
+  const contexts = new Map<string, ClusterShareContext>();
+  const ctx = (signer: HardhatEthersSigner) => {
+    if (!contexts.has(signer.address)) contexts.set(signer.address, act.contextFor(protocol.deployment, signer));
+    return contexts.get(signer.address)!;
+  };
   await fund(scenario, roles, protocol, clusters);
-  await runRaises(scenario, roles, protocol, clusters);
-  const sim: Simulation = { scenario, roles, protocol, clusters, weekEnds: [await weekEnd(0)], sales: [], log };
+  await runRaises(scenario, roles, clusters, ctx);
+  const sim: Simulation = { scenario, roles, protocol, clusters, weekEnds: [await weekEnd(0)], sales: [], log, ctx };
 
   for (let week = 1; week <= scenario.weeks; week++) {
     const end = await operating[0].vault.epochEnd();
@@ -152,6 +161,7 @@ async function launch(protocol: Protocol, roles: Roles, operator: HardhatEthersS
   const runner = roles.admin;
   return {
     plan,
+    clusterId,
     operator,
     token: ClusterShareToken__factory.connect(contracts.token, runner),
     vault: RevenueVault__factory.connect(contracts.vault, runner),
@@ -180,17 +190,16 @@ async function fund(scenario: Scenario, roles: Roles, protocol: Protocol, cluste
 }
 
 /** Everyone buys during the raise week; at the deadline every offering is finalised and the operators take the proceeds. */
-async function runRaises(scenario: Scenario, roles: Roles, protocol: Protocol, clusters: SimulatedCluster[]): Promise<void> {
+async function runRaises(
+  scenario: Scenario, roles: Roles, clusters: SimulatedCluster[], ctx: (signer: HardhatEthersSigner) => ClusterShareContext,
+): Promise<void> {
   const lp = scenario.liquidity;
-  await act.buyWithPermit(protocol.stable, clusters[lp.cluster].offering, roles.operators[lp.cluster], lp.amount);
+  await act.buyInRaise(ctx(roles.operators[lp.cluster]), clusters[lp.cluster].clusterId, lp.amount);
   for (const [i, investor] of scenario.investors.entries()) {
-    for (const buy of investor.buys) await act.buyWithPermit(protocol.stable, clusters[buy.cluster].offering, roles.investors[i], buy.amount);
+    for (const buy of investor.buys) await act.buyInRaise(ctx(roles.investors[i]), clusters[buy.cluster].clusterId, buy.amount);
   }
   await time.increaseTo(START_TIMESTAMP + RAISE_DURATION + 1);
-  for (const cluster of clusters) {
-    await cluster.offering.connect(roles.keeper).finalize();
-    if (await cluster.offering.proceedsOwed() > 0n) await cluster.offering.connect(cluster.operator).withdrawProceeds(cluster.operator.address);
-  }
+  for (const cluster of clusters) await act.closeRaise(ctx(roles.keeper), ctx(cluster.operator), cluster.clusterId, cluster.operator.address);
 }
 
 /** Mid-week: rent payments, refunds, liquidity, the sale, the redemption and the claims due this week. */
@@ -199,18 +208,20 @@ async function midWeek(sim: Simulation, week: number): Promise<void> {
   const operating = clusters.slice(0, scenario.clusters.length);
   for (const cluster of operating) {
     for (const month of cluster.plan.months) {
-      for (const payment of month.payments) if (payment.week === week) await act.payRent(cluster.vault, roles.renter, payment.amount, payment.ref);
+      for (const payment of month.payments) {
+        if (payment.week === week) await act.payInvoice(sim.ctx(roles.renter), cluster.clusterId, payment.amount, payment.ref);
+      }
     }
   }
   if (week === 1) {
     const failed = clusters[clusters.length - 1];
     for (const [i, investor] of scenario.investors.entries()) {
-      if (investor.buys.some((b) => b.cluster === clusters.length - 1)) await act.refund(failed.offering, roles.investors[i]);
+      if (investor.buys.some((b) => b.cluster === clusters.length - 1)) await act.refundRaise(sim.ctx(roles.investors[i]), failed.clusterId);
     }
     const lp = clusters[scenario.liquidity.cluster];
     const shares = await lp.token.balanceOf(lp.operator.address);
     const assets = (shares * (await lp.nav.quote()).navPerShare) / WAD;
-    await act.provideLiquidity(protocol.uniswap.router, lp.token, protocol.stable, lp.operator, shares, assets);
+    await act.provideLiquidity(sim.ctx(lp.operator), lp.clusterId, protocol.uniswap.router, lp.token, protocol.stable, lp.operator, shares, assets);
   }
   const { sale, redemption } = scenario;
   if (week === sale.week) {
@@ -220,12 +231,14 @@ async function midWeek(sim: Simulation, week: number): Promise<void> {
   }
   const redeemer = roles.investors[redemption.investor];
   const redeemCluster = clusters[redemption.cluster];
-  if (week === redemption.week) await act.requestRedeem(redeemCluster.queue, redeemer, await redemptionSize(redeemCluster, week, redeemer));
-  if (week > redemption.week) await act.redeemClaimable(redeemCluster.queue, redeemer);
+  if (week === redemption.week) {
+    await act.askToRedeem(sim.ctx(redeemer), redeemCluster.clusterId, await redemptionSize(redeemCluster, week, redeemer));
+  }
+  if (week > redemption.week) await act.redeemFilled(sim.ctx(redeemer), redeemCluster.queue, redeemer.address, redeemCluster.clusterId);
   for (const [i, investor] of scenario.investors.entries()) {
     if (investor.claimEveryWeeks === 0 || week % investor.claimEveryWeeks !== 0) continue;
     for (const cluster of operating) {
-      if (await cluster.token.earned(roles.investors[i].address) > 0n) await act.claim(cluster.token, roles.investors[i]);
+      if (await cluster.token.earned(roles.investors[i].address) > 0n) await act.claimYield(sim.ctx(roles.investors[i]), cluster.clusterId);
     }
   }
 }

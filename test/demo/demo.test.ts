@@ -3,7 +3,7 @@ import { runDemo, summaryJson, type DemoResult } from "../../scripts/demo/index"
 import { buildScenario } from "../../scripts/demo/scenario";
 import { consoleReport } from "../../scripts/demo/console";
 import { irr } from "../../scripts/demo/irr";
-import { lastWeekOf } from "../../scripts/demo/calendar";
+import { lastWeekOf, monthOfWeek, weeksInMonth } from "../../scripts/demo/calendar";
 
 const WAD = 10n ** 18n;
 const YEAR = 365 * 86_400;
@@ -41,6 +41,12 @@ describe("npm run demo, two months with a fixed seed", () => {
       expect(s.charts.nav).toHaveLength(rounds.length);
       const accumulator = await c.token.rewardPerToken();
       expect(s.charts.yieldPerShare.at(-1)!.value).toBe((accumulator * WAD) / (await c.token.accumulatorScale()));
+      // Trailing APR: the last month's holder yield (its epochs' closes), annualised over the shares at the last NAV.
+      const lastMonth = result.simulation.scenario.months - 1;
+      const closes = await c.vault.queryFilter(c.vault.filters.EpochClosed());
+      const monthYield = sum(closes.filter((e) => monthOfWeek(Number(e.args.epoch)) === lastMonth), (e) => e.args.toHolders);
+      const value = ((await c.token.totalSupply()) * latestAnswer) / WAD;
+      expect(s.trailingApr).toBeCloseTo(Number(monthYield * 52n) / (weeksInMonth(lastMonth) * Number(value)), 5);
     }
     const failed = simulation.clusters[2];
     expect(summary.clusters[2].state).toBe("RaiseFailed");
@@ -132,7 +138,12 @@ describe("the demo's scenario and IRR", () => {
       expect(s.weeks).toBe(lastWeekOf(months - 1));
       expect(s.clusters.every((c) => c.months.every((m) => m.utilizationBps >= 6_000 && m.utilizationBps <= 9_000))).toBe(true);
     }
+    // A longer run extends the same year: the same investors, the same invoices for the months both cover.
+    const [short, long] = [buildScenario({ seed: 3, months: 2 }), buildScenario({ seed: 3, months: 12 })];
+    expect(JSON.stringify(long.investors, bigints)).toBe(JSON.stringify(short.investors, bigints));
+    expect(long.clusters[0].months.slice(0, 2).map((m) => m.invoice)).toEqual(short.clusters[0].months.map((m) => m.invoice));
     expect(() => buildScenario({ clusters: 0 })).toThrow(RangeError);
+    expect(() => buildScenario({ months: 0 })).toThrow(RangeError);
   });
 
   it("solves the IRR of known cash flows", () => {
