@@ -2,7 +2,8 @@
  * Runs Ignition modules against any EIP-1193 provider (Hardhat's network provider, or a JSON-RPC node), with the
  * project's compiled artifacts, and turns every unsuccessful result into one error that says what failed.
  */
-import { resolve } from "node:path";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import {
   deploy,
   listTransactions,
@@ -47,10 +48,40 @@ export interface RunModuleOptions {
   defaultSender?: string;
 }
 
+/** Thrown when a journal records contracts that the chain does not have (a public chain: never wiped for you). */
+export class JournalMismatchError extends Error {
+  constructor(
+    readonly deploymentDir: string,
+    readonly missing: string[],
+  ) {
+    super(`${deploymentDir} records contracts this chain does not have: ${missing.join(", ")}`);
+    this.name = "JournalMismatchError";
+  }
+}
+
+/**
+ * Checks the journal's deployed contracts against the chain. A local chain restarted from genesis keeps its chain id,
+ * so Ignition would trust a journal of contracts that no longer exist: there the journal is discarded (the chain is
+ * new, so is the deployment). On any other chain a mismatch is an error for a person to look at.
+ */
+async function checkJournalAgainstChain(provider: EIP1193Provider, deploymentDir: string, local: boolean): Promise<void> {
+  const file = join(deploymentDir, "deployed_addresses.json");
+  if (!existsSync(file)) return;
+  const recorded = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  const missing: string[] = [];
+  for (const [future, address] of Object.entries(recorded)) {
+    if ((await provider.request({ method: "eth_getCode", params: [address, "latest"] })) === "0x") missing.push(future);
+  }
+  if (missing.length === 0) return;
+  if (!local) throw new JournalMismatchError(deploymentDir, missing);
+  rmSync(deploymentDir, { recursive: true, force: true });
+}
+
 /**
  * Deploys `module` (or finds it deployed in the journal and sends nothing) and returns the addresses of its results,
  * by result name.
- * @throws IgnitionRunError when validation, reconciliation with the journal or execution fails.
+ * @throws IgnitionRunError when validation, reconciliation with the journal or execution fails;
+ *         JournalMismatchError when a public chain lacks contracts the journal records.
  */
 export async function runModule(
   module: IgnitionModule,
@@ -60,6 +91,7 @@ export async function runModule(
   const chainId = Number(await provider.request({ method: "eth_chainId" }));
   // A local chain mines one block per transaction and no others: waiting for five confirmations would wait forever.
   const local = isLocalChain(chainId);
+  await checkJournalAgainstChain(provider, deploymentDir, local);
   const result = await deploy({
     provider,
     artifactResolver: artifactResolver(),

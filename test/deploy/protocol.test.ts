@@ -99,4 +99,14 @@ describe("the protocol module, deployed with Ignition over JSON-RPC", () => {
     // The tests' own build (hardhat network, placeholder address) is left as it was.
     expect(existsSync(testBuild) ? readFileSync(testBuild, "utf8") : undefined).toBe(before);
   });
+
+  // Last: it resets the chain.
+  it("redeploys on a local chain restarted from genesis instead of trusting the stale journal", async () => {
+    await node.chain.send("hardhat_reset", []);
+    expect(await node.chain.getCode(first.deployment.factory)).toBe("0x");
+    const fresh = await deployProtocol({ provider: node.eip1193, network: "localhost", deploymentDir: dir, config });
+    expect(await node.chain.getCode(fresh.deployment.factory)).not.toBe("0x");
+    expect(await node.chain.getTransactionCount(config.deployer)).toBeGreaterThan(0);
+    expect(await ClusterFactory__factory.connect(fresh.deployment.factory, node.chain).hasRole(ZeroHash, config.admin)).toBe(true);
+  });
 });
