@@ -33,5 +33,9 @@ export function consoleReport(summary: DemoSummary): string {
       i.name, usd(i.invested), usd(i.refunded), usd(i.yieldClaimed), usd(i.saleProceeds), usd(i.redemptionProceeds), usd(i.marketValue), percent(i.irr),
     ]),
   ));
+  const fromSubgraph = summary.sources.filter((s) => s.source === "subgraph").length;
+  const blocks = [...new Set(summary.sources.map((s) => s.block))].join(", ");
+  out.push(`\nRead through the SDK client: ${fromSubgraph} of ${summary.sources.length} answers from the subgraph (block ${blocks}), ` +
+    `${summary.eventsIndexed} events indexed by the local runner.`);
   return out.join("\n");
 }

@@ -44,10 +44,10 @@ function clusterSection(c: ClusterSummary): string {
   const nav = lineChart("NAV per share vs the depreciation schedule", [
     { label: "NAV per share (appraisal when fresh)", color: "#2b6cb0", points: c.charts.nav.map((p) => ({ x: days(p.timestamp), y: p.navPerShare })) },
     { label: "schedule only", color: "#c05621", dashed: true, points: c.charts.nav.map((p) => ({ x: days(p.timestamp), y: p.scheduleNavPerShare })) },
-  ], (v) => usdPrecise(v, 2), "days");
+  ], (v) => usdPrecise(v, 2), "day");
   const yieldChart = lineChart("Cumulative yield per share", [
     { label: "streamed per share", color: "#2f855a", points: c.charts.yieldPerShare.map((p) => ({ x: days(p.timestamp), y: p.value })) },
-  ], (v) => usdPrecise(v, 2), "days");
+  ], (v) => usdPrecise(v, 2), "day");
   return `<section><h2>${escapeHtml(c.name)} · ${escapeHtml(c.gpus)} · ${escapeHtml(c.region)}</h2>
 <div class="charts">${nav}${yieldChart}${rentChart(c)}</div></section>`;
 }
@@ -62,7 +62,7 @@ function lineChart(title: string, series: Series[], label: (v: bigint) => string
   const y = (v: bigint) => HEIGHT - PAD.bottom - (Number(v - yMin) / Number(yMax - yMin)) * (HEIGHT - PAD.top - PAD.bottom);
   const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${
     s.points.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(" ")}"/>`).join("");
-  return figure(title, series, `${axes(label(yMax), label(yMin), `${Math.round(xMin)}`, `${Math.round(xMax)} ${xUnit}`)}${lines}`);
+  return figure(title, series, `${axes(label(yMax), label(yMin), `${xUnit} ${Math.round(xMin)}`, `${xUnit} ${Math.round(xMax)}`)}${lines}`);
 }
 
 function rentChart(c: ClusterSummary): string {

@@ -1,14 +1,17 @@
 /**
- * Every figure the demo prints, read after the run: from the subgraph (served by the local runner) through the
- * SDK's subgraph client, and from the chain over JSON-RPC with the SDK's typed contracts, the way an integrator
- * reads them. The demo's one read module, to switch to `createClusterShareClient` (sdk/src/client.ts) once it
- * exists. Pure maths comes from the SDK's `math/`.
+ * Every figure the demo prints, read after the run the way an integrator reads them: through the SDK's client
+ * (`createClusterShareClient`: clusters, epochs, investments, each answer saying its source and block) and, for
+ * what its entities do not carry yet (rent paid, shortfall, claim and redemption history, NAV rounds), the SDK's
+ * subgraph client on the same endpoint. Pure maths comes from the SDK's `math/`; the demo's only read module.
  */
 import { JsonRpcProvider } from "ethers";
+import { createClusterShareClient, type ClusterShareClient } from "../../sdk/src/client";
+import type { Cluster } from "../../sdk/src/entities/cluster";
+import type { Epoch } from "../../sdk/src/entities/epoch";
 import { depreciatedValue, valueAtNav } from "../../sdk/src/math";
 import { querySubgraph, type SubgraphEndpoint } from "../../sdk/src/fetch/subgraph/client";
 import { timestampToSeconds } from "../../sdk/src/fetch/subgraph/timestamp";
-import { ClusterShareToken__factory, NavOracle__factory, RedemptionQueue__factory } from "../../sdk/src/types";
+import { ClusterShareToken__factory, NavOracle__factory } from "../../sdk/src/types";
 import { monthOfWeek, weeksInMonth } from "./calendar";
 import { irr, type CashFlow } from "./irr";
 import type { Simulation } from "./simulator";
@@ -80,56 +83,64 @@ export interface DemoSummary {
   end: number;
   headBlock: number;
   eventsIndexed: number;
+  /** Where the SDK client's answers came from ("subgraph" unless the runner fell behind) and at which block. */
+  sources: { read: string; source: string; block: number }[];
   clusters: ClusterSummary[];
   investors: InvestorSummary[];
 }
 
-interface ClusterEntity {
-  id: string; name: string; symbol: string; gpuModel: string; gpuCount: number; region: string; state: string;
-  raised: string; refunded: string; revenueAttested: string; rentPaid: string; shortfall: string; distributed: string;
-  protocolFees: string; operatorFees: string; reserve: string; totalSupply: string; holders: number;
-  navPerShare: string | null; trailingApr: string | null; token: string; navOracle: string; redemptionQueue: string;
+/** What the SDK's Cluster and Epoch entities do not carry yet, from the same subgraph. */
+interface ClusterExtras {
+  id: string; refunded: string; revenueAttested: string; rentPaid: string; shortfall: string; holders: number; trailingApr: string | null;
   oracleReports: { value: string; reserve: string; pendingReserve: string; totalSupply: string; appraised: boolean; timestamp: string }[];
-  epochs: { number: string; newlyAttested: string | null; rentPaid: string; toHolders: string | null }[];
+  epochs: { number: string; rentPaid: string }[];
 }
 
-const CLUSTERS = `query Clusters {
+const CLUSTER_EXTRAS = `query ClusterExtras {
   clusters(first: 100, orderBy: clusterId) {
-    id name symbol gpuModel gpuCount region state raised refunded revenueAttested rentPaid shortfall distributed
-    protocolFees operatorFees reserve totalSupply holders navPerShare trailingApr token navOracle redemptionQueue
+    id refunded revenueAttested rentPaid shortfall holders trailingApr
     oracleReports(first: 1000, orderBy: timestamp, where: { kind: Nav }) { value reserve pendingReserve totalSupply appraised timestamp }
-    epochs(first: 1000, orderBy: number) { number newlyAttested rentPaid toHolders }
+    epochs(first: 1000, orderBy: number) { number rentPaid }
   }
 }`;
 
-interface AccountEntity {
-  positions: { cluster: { id: string }; balance: string; claimed: string; sharesPendingRedemption: string }[];
+interface AccountHistory {
+  account: { claims: { amount: string; timestamp: string }[] } | null;
   purchases: { assets: string; timestamp: string }[];
-  claims: { amount: string; timestamp: string }[];
+  refunds: { assets: string; timestamp: string }[];
+  redemptionClaims: { assets: string; timestamp: string }[];
 }
 
-const ACCOUNT = `query Account($id: ID!, $ref: String!) {
-  account(id: $id) {
-    positions(first: 100) { cluster { id } balance claimed sharesPendingRedemption }
-    purchases(first: 1000) { assets timestamp }
-    claims(first: 1000) { amount timestamp }
-  }
+const ACCOUNT_HISTORY = `query AccountHistory($id: ID!, $ref: String!) {
+  account(id: $id) { claims(first: 1000) { amount timestamp } }
+  purchases(first: 1000, where: { receiver: $ref }) { assets timestamp }
   refunds(first: 1000, where: { buyer: $ref }) { assets timestamp }
   redemptionClaims(first: 1000, where: { controller: $ref }) { assets timestamp }
 }`;
 
 /** Reads the summary of a finished simulation from the subgraph at `subgraphUrl` and the chain at `rpcUrl`. */
 export async function readSummary(sim: Simulation, subgraphUrl: string, rpcUrl: string, eventsIndexed: number): Promise<DemoSummary> {
+  const client = await createClusterShareClient({ rpcUrl, subgraphUrl, deployment: sim.protocol.deployment });
   const endpoint: SubgraphEndpoint = { url: subgraphUrl };
-  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  const provider = client.context.provider as JsonRpcProvider;
+  const sources: DemoSummary["sources"] = [];
+  const sourced = async <T>(read: string, answer: Promise<{ data: T; source: string; block: number }>): Promise<T> => {
+    const { data, source, block } = await answer;
+    sources.push({ read, source, block });
+    return data;
+  };
   try {
-    const { clusters } = await querySubgraph<{ clusters: ClusterEntity[] }>(endpoint, CLUSTERS);
-    const summaries = await Promise.all(clusters.map((c) => clusterSummary(c, sim, provider)));
-    const navs = new Map(summaries.map((s) => [s.clusterId, s.navEnd ?? 0n]));
+    const clusters = await sourced("clusters", client.clusters());
+    const { clusters: extras } = await querySubgraph<{ clusters: ClusterExtras[] }>(endpoint, CLUSTER_EXTRAS);
+    const summaries: ClusterSummary[] = [];
+    for (const cluster of clusters) {
+      const { epochs } = await sourced(`cluster ${cluster.id}`, client.cluster(cluster.id));
+      summaries.push(await clusterSummary(cluster, epochs, extras.find((e) => e.id === cluster.id.toString())!, sim, provider));
+    }
     const end = sim.weekEnds[sim.weekEnds.length - 1];
     const investors = [];
     for (const [i, plan] of sim.scenario.investors.entries()) {
-      investors.push(await investorSummary(plan.name, sim.roles.investors[i].address, i, sim, clusters, navs, endpoint, provider, end.timestamp));
+      investors.push(await investorSummary(plan.name, sim.roles.investors[i].address, i, sim, client, endpoint, end.timestamp, sourced));
     }
     return {
       seed: sim.scenario.seed,
@@ -139,6 +150,7 @@ export async function readSummary(sim: Simulation, subgraphUrl: string, rpcUrl: 
       end: end.timestamp,
       headBlock: end.block,
       eventsIndexed,
+      sources,
       clusters: summaries,
       investors,
     };
@@ -147,55 +159,54 @@ export async function readSummary(sim: Simulation, subgraphUrl: string, rpcUrl: 
   }
 }
 
-async function clusterSummary(c: ClusterEntity, sim: Simulation, provider: JsonRpcProvider): Promise<ClusterSummary> {
-  const rounds = c.oracleReports;
+async function clusterSummary(c: Cluster, epochs: Epoch[], extras: ClusterExtras, sim: Simulation, provider: JsonRpcProvider): Promise<ClusterSummary> {
+  const rounds = extras.oracleReports;
+  const total = (pick: (e: Epoch) => bigint) => epochs.reduce((sum, e) => sum + pick(e), 0n);
   return {
-    clusterId: c.id,
+    clusterId: c.id.toString(),
     name: c.name,
     symbol: c.symbol,
     gpus: `${c.gpuCount} × ${c.gpuModel}`,
     region: c.region,
     state: c.state,
-    raised: BigInt(c.raised),
-    refunded: BigInt(c.refunded),
-    rentBilled: BigInt(c.revenueAttested),
-    rentPaid: BigInt(c.rentPaid),
-    shortfall: BigInt(c.shortfall),
-    distributed: BigInt(c.distributed),
-    protocolFees: BigInt(c.protocolFees),
-    operatorFees: BigInt(c.operatorFees),
-    reserve: BigInt(c.reserve),
-    totalSupply: BigInt(c.totalSupply),
-    holders: c.holders,
+    raised: c.raised.raw,
+    refunded: BigInt(extras.refunded),
+    rentBilled: BigInt(extras.revenueAttested),
+    rentPaid: BigInt(extras.rentPaid),
+    shortfall: BigInt(extras.shortfall),
+    distributed: total((e) => e.toHolders.raw),
+    protocolFees: total((e) => e.protocolFee.raw),
+    operatorFees: total((e) => e.operatorFee.raw),
+    reserve: c.reserve.raw,
+    totalSupply: c.totalSupply.raw,
+    holders: extras.holders,
     navStart: rounds.length > 0 ? BigInt(rounds[0].value) : null,
-    navEnd: c.navPerShare === null ? null : BigInt(c.navPerShare),
-    trailingApr: trailingApr(c, sim.scenario.months),
-    lastEpochApr: c.trailingApr,
+    navEnd: c.navPerShare?.raw ?? null,
+    trailingApr: trailingApr(c, epochs, sim.scenario.months),
+    lastEpochApr: extras.trailingApr,
     scheduleRounds: rounds.filter((r) => !r.appraised).length,
-    charts: c.state === "Active" ? await charts(c, sim, provider) : { nav: [], yieldPerShare: [], rent: [] },
+    charts: c.state === "Active" ? await charts(c, epochs, extras, sim, provider) : { nav: [], yieldPerShare: [], rent: [] },
   };
 }
 
-function trailingApr(c: ClusterEntity, months: number): number | null {
-  if (c.navPerShare === null || BigInt(c.totalSupply) === 0n) return null;
+function trailingApr(c: Cluster, epochs: Epoch[], months: number): number | null {
+  if (c.navPerShare === null || c.totalSupply.raw === 0n) return null;
   const lastMonth = months - 1;
-  const epochs = c.epochs.filter((e) => monthOfWeek(Number(e.number)) === lastMonth);
-  const toHolders = epochs.reduce((sum, e) => sum + BigInt(e.toHolders ?? 0), 0n);
-  const value = valueAtNav(BigInt(c.totalSupply), BigInt(c.navPerShare));
+  const toHolders = epochs.filter((e) => monthOfWeek(Number(e.number)) === lastMonth).reduce((sum, e) => sum + e.toHolders.raw, 0n);
+  const value = valueAtNav(c.totalSupply.raw, c.navPerShare.raw);
   // A ratio: computed in millionths with bigints, a number only for the rate.
   return Number((toHolders * 52n * 1_000_000n) / (BigInt(weeksInMonth(lastMonth)) * value)) / 1_000_000;
 }
 
-async function charts(c: ClusterEntity, sim: Simulation, provider: JsonRpcProvider): Promise<ClusterCharts> {
-  const nav = NavOracle__factory.connect(c.navOracle, provider);
-  const s = await nav.schedule();
+async function charts(c: Cluster, epochs: Epoch[], extras: ClusterExtras, sim: Simulation, provider: JsonRpcProvider): Promise<ClusterCharts> {
+  const s = await NavOracle__factory.connect(c.contracts.navOracle, provider).schedule();
   const schedule = { cost: s.cost, start: s.start, usefulLife: s.usefulLife, salvageBps: s.salvageBps, maxDeviationBps: s.maxDeviationBps };
-  const navSeries = c.oracleReports.map((r) => {
+  const nav = extras.oracleReports.map((r) => {
     const timestamp = timestampToSeconds(r.timestamp);
     const book = depreciatedValue(schedule, BigInt(timestamp))! + BigInt(r.reserve) + BigInt(r.pendingReserve);
     return { timestamp, navPerShare: BigInt(r.value), scheduleNavPerShare: (book * WAD) / BigInt(r.totalSupply), appraised: r.appraised };
   });
-  const token = ClusterShareToken__factory.connect(c.token, provider);
+  const token = ClusterShareToken__factory.connect(c.contracts.token, provider);
   const scale = await token.accumulatorScale();
   const yieldPerShare = [];
   for (const week of sim.weekEnds) {
@@ -203,52 +214,46 @@ async function charts(c: ClusterEntity, sim: Simulation, provider: JsonRpcProvid
     yieldPerShare.push({ timestamp: week.timestamp, value: (accumulator * WAD) / scale });
   }
   const rent = Array.from({ length: sim.scenario.months }, (_, month) => ({ month, billed: 0n, paid: 0n }));
-  for (const epoch of c.epochs) {
-    const month = monthOfWeek(Number(epoch.number));
-    if (month >= rent.length) continue;
-    rent[month].billed += BigInt(epoch.newlyAttested ?? 0);
-    rent[month].paid += BigInt(epoch.rentPaid);
-  }
-  return { nav: navSeries, yieldPerShare, rent };
+  const inRun = (epoch: bigint | string) => rent[monthOfWeek(Number(epoch))];
+  for (const epoch of epochs) if (inRun(epoch.number)) inRun(epoch.number).billed += epoch.newlyAttested.raw;
+  for (const epoch of extras.epochs) if (inRun(epoch.number)) inRun(epoch.number).paid += BigInt(epoch.rentPaid);
+  return { nav, yieldPerShare, rent };
 }
 
 async function investorSummary(
-  name: string, address: string, index: number, sim: Simulation, clusters: ClusterEntity[], navs: Map<string, bigint>,
-  endpoint: SubgraphEndpoint, provider: JsonRpcProvider, end: number,
+  name: string, address: string, index: number, sim: Simulation, client: ClusterShareClient, endpoint: SubgraphEndpoint, end: number,
+  sourced: <T>(read: string, answer: Promise<{ data: T; source: string; block: number }>) => Promise<T>,
 ): Promise<InvestorSummary> {
   const id = address.toLowerCase();
-  const data = await querySubgraph<{ account: AccountEntity; refunds: { assets: string; timestamp: string }[]; redemptionClaims: { assets: string; timestamp: string }[] }>(
-    endpoint, ACCOUNT, { id, ref: id },
-  );
+  const history = await querySubgraph<AccountHistory>(endpoint, ACCOUNT_HISTORY, { id, ref: id });
   const flows: CashFlow[] = [];
-  const flow = (list: { timestamp: string }[], amountOf: (e: never) => string, sign: bigint) => {
+  const record = (entries: { timestamp: string }[], amountOf: (entry: never) => string, sign: bigint): bigint => {
     let total = 0n;
-    for (const e of list) {
-      const amount = BigInt(amountOf(e as never));
+    for (const entry of entries) {
+      const amount = BigInt(amountOf(entry as never));
       total += amount;
-      flows.push({ timestamp: timestampToSeconds(e.timestamp), amount: sign * amount });
+      flows.push({ timestamp: timestampToSeconds(entry.timestamp), amount: sign * amount });
     }
     return total;
   };
-  const invested = flow(data.account.purchases, (e: { assets: string }) => e.assets, -1n);
-  const refunded = flow(data.refunds, (e: { assets: string }) => e.assets, 1n);
-  const yieldClaimed = flow(data.account.claims, (e: { amount: string }) => e.amount, 1n);
-  const redemptionProceeds = flow(data.redemptionClaims, (e: { assets: string }) => e.assets, 1n);
+  const invested = record(history.purchases, (e: { assets: string }) => e.assets, -1n);
+  const refunded = record(history.refunds, (e: { assets: string }) => e.assets, 1n);
+  const yieldClaimed = record(history.account?.claims ?? [], (e: { amount: string }) => e.amount, 1n);
+  const redemptionProceeds = record(history.redemptionClaims, (e: { assets: string }) => e.assets, 1n);
   let saleProceeds = 0n;
   for (const sale of sim.sales.filter((s) => s.investor === index)) {
     saleProceeds += sale.proceeds;
     flows.push({ timestamp: sale.timestamp, amount: sale.proceeds });
   }
+  const investment = await sourced(`investment ${name}`, client.getInvestment(address));
   let marketValue = 0n;
   let unclaimedYield = 0n;
-  for (const position of data.account.positions) {
-    const cluster = clusters.find((c) => c.id === position.cluster.id)!;
-    if (cluster.state !== "Active") continue;
-    const shares = BigInt(position.balance) + BigInt(position.sharesPendingRedemption);
-    const earned = await ClusterShareToken__factory.connect(cluster.token, provider).earned(address);
-    const [, claimableAssets] = await RedemptionQueue__factory.connect(cluster.redemptionQueue, provider).claimable(address);
-    unclaimedYield += earned;
-    marketValue += valueAtNav(shares, navs.get(cluster.id)!) + earned + claimableAssets;
+  for (const stake of investment.clusters) {
+    if (stake.cluster.state !== "Active") continue;
+    const nav = stake.cluster.navPerShare?.raw ?? 0n;
+    unclaimedYield += stake.earned.raw;
+    marketValue += valueAtNav(stake.balance.raw + (stake.pendingRedemption?.pendingShares.raw ?? 0n), nav)
+      + stake.earned.raw + stake.claimableRedemption.assets.raw;
   }
   flows.push({ timestamp: end, amount: marketValue });
   return { name, address, invested, refunded, yieldClaimed, saleProceeds, redemptionProceeds, marketValue, unclaimedYield, irr: irr(flows) };

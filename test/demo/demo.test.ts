@@ -48,6 +48,9 @@ describe("npm run demo, two months with a fixed seed", () => {
       const value = ((await c.token.totalSupply()) * latestAnswer) / WAD;
       expect(s.trailingApr).toBeCloseTo(Number(monthYield * 52n) / (weeksInMonth(lastMonth) * Number(value)), 5);
     }
+    // The SDK client answered every read from the subgraph, at the head the simulation ended on.
+    expect(summary.sources.length).toBeGreaterThan(0);
+    expect(summary.sources.every((s) => s.source === "subgraph" && s.block === summary.headBlock)).toBe(true);
     const failed = simulation.clusters[2];
     expect(summary.clusters[2].state).toBe("RaiseFailed");
     expect(summary.clusters[2].refunded).toBe(await failed.offering.totalRefunded());
