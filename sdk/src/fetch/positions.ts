@@ -13,7 +13,7 @@ import { chainAtSubgraphBlock, readWithFallback, type ReadContext, type Sourced 
 import { queryAll } from "./subgraph/paginate";
 
 const POSITIONS_QUERY = `
-  query Positions($cluster: String!, $first: Int!, $lastId: String!, $block: Block_height) {
+  query Positions($cluster: String!, $first: Int!, $lastId: ID!, $block: Block_height) {
     positions(first: $first, orderBy: id, orderDirection: asc, where: { cluster: $cluster, balance_gt: "0", id_gt: $lastId }, block: $block) {
       id account { id } balance excluded
     }

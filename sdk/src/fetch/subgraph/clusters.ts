@@ -44,7 +44,7 @@ export interface ClusterRow {
 
 /** All clusters, paged by id (see `queryAll`). */
 export const CLUSTERS_QUERY = `
-  query Clusters($first: Int!, $lastId: String!, $block: Block_height) {
+  query Clusters($first: Int!, $lastId: ID!, $block: Block_height) {
     clusters(first: $first, orderBy: id, orderDirection: asc, where: { id_gt: $lastId }, block: $block) { ${CLUSTER_FIELDS} }
     _meta(block: $block) { block { number } hasIndexingErrors }
   }`;

@@ -8,7 +8,7 @@ import { querySubgraph, type SubgraphEndpoint, type SubgraphMeta } from "./clien
 export const PAGE_SIZE = 1000;
 
 /**
- * Fetches every row of one collection. `document` must take `$first: Int!`, `$lastId: String!` and
+ * Fetches every row of one collection. `document` must take `$first: Int!`, `$lastId: ID!` and
  * `$block: Block_height`, select the rows under `field` ordered by `id` ascending with `id_gt: $lastId`, and select
  * `_meta { block { number } hasIndexingErrors }` (with `block: $block`).
  * @returns The rows and the meta of the first page (the block every page was read at).

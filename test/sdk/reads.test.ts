@@ -1,0 +1,128 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { ethers } from "../helpers/fixtures";
+import { startReadStack, type ReadStack } from "./readStack";
+import { createClusterShareClient, type ClusterShareClient } from "../../sdk/src/client";
+import { UnknownClusterError } from "../../sdk/src/fetch/cluster";
+import { WAD } from "../../sdk/src/math/constants";
+
+describe("SDK reads: the subgraph through the runner and the chain through Multicall3 agree with the contracts", () => {
+  let stack: ReadStack;
+  let indexed: ClusterShareClient;
+  let chainOnly: ClusterShareClient;
+
+  beforeAll(async () => {
+    stack = await startReadStack();
+    indexed = await createClusterShareClient({ rpcUrl: stack.rpcUrl, subgraphUrl: stack.subgraphUrl, deployment: stack.deployment });
+    chainOnly = await createClusterShareClient({ rpcUrl: stack.rpcUrl, deployment: stack.deployment });
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("clusters(): both sources return the same clusters, equal to the contracts' views", async () => {
+    const fromSubgraph = await indexed.clusters();
+    const fromChain = await chainOnly.clusters();
+    expect(fromSubgraph.source, fromSubgraph.fallbackReason).toBe("subgraph");
+    expect(fromChain.source).toBe("chain");
+    expect(fromSubgraph.block).toBe(await ethers.provider.getBlockNumber());
+    expect(fromChain.block).toBe(fromSubgraph.block);
+    expect(fromSubgraph.data).toEqual(fromChain.data);
+
+    const { d, failed } = stack;
+    const [earning, refunding] = fromChain.data;
+    expect(fromChain.data.map((c) => [c.id, c.state])).toEqual([[d.clusterId, "Active"], [failed.id, "RaiseFailed"]]);
+    expect(earning.contracts.token).toBe(await d.token.getAddress());
+    expect(earning.totalSupply.raw).toBe(await d.token.totalSupply());
+    expect(earning.reserve.raw).toBe(await d.vault.reserve());
+    expect(earning.raised.raw).toBe((await d.offering.raiseState()).raised);
+    expect(earning.navPerShare?.raw).toBe((await d.nav.latestRoundData())[1]);
+    expect(earning.pricePerShare).toEqual({ raw: 2n * d.unit, decimals: 6 });
+    expect(earning.stablecoinDecimals).toBe(6);
+    expect(refunding.navPerShare).toBeNull();
+    expect(refunding.raised.raw).toBe(12_000n * d.unit);
+  });
+
+  it("cluster(id): the page (cluster and closed epochs) agrees across sources and with the vault's events", async () => {
+    const { d } = stack;
+    const fromSubgraph = await indexed.cluster(d.clusterId);
+    const fromChain = await chainOnly.cluster(d.clusterId);
+    expect([fromSubgraph.source, fromChain.source], fromSubgraph.fallbackReason).toEqual(["subgraph", "chain"]);
+    expect(fromSubgraph.data).toEqual(fromChain.data);
+    const epochs = fromChain.data.epochs;
+    expect(epochs.map((e) => e.number)).toEqual([1n, 2n, 3n, 4n]);
+    expect(BigInt(epochs.length)).toBe((await d.vault.currentEpoch()) - 1n);
+    expect(epochs[3].nextEpochEnd).toBe(Number(await d.vault.epochEnd()));
+    const held = epochs.reduce((sum, e) => sum + e.toReserve.raw, 0n);
+    expect(held).toBeGreaterThan(0n);
+    await expect(indexed.cluster(99n)).rejects.toBeInstanceOf(UnknownClusterError);
+    await expect(chainOnly.cluster(99n)).rejects.toBeInstanceOf(UnknownClusterError);
+  });
+
+  it("positions(id): every holder from both sources, balances equal to balanceOf, the escrow excluded", async () => {
+    const { d } = stack;
+    const fromSubgraph = await indexed.positions(d.clusterId);
+    const fromChain = await chainOnly.positions(d.clusterId);
+    expect(fromSubgraph.source, fromSubgraph.fallbackReason).toBe("subgraph");
+    expect(fromSubgraph.data).toEqual(fromChain.data);
+    const holders = fromChain.data;
+    for (const p of holders) expect(p.balance.raw).toBe(await d.token.balanceOf(p.account));
+    expect(holders.reduce((sum, p) => sum + p.balance.raw, 0n)).toBe(await d.token.totalSupply());
+    const escrow = holders.find((p) => p.account === d.queue.target);
+    expect(escrow?.excluded).toBe(true);
+    expect(holders.filter((p) => !p.excluded).map((p) => p.account).sort()).toEqual(
+      [stack.alice.address, stack.bob.address, stack.carol.address, d.holders[3].address].sort(),
+    );
+  });
+
+  it("getInvestment(account): balances, earned, NAV value, purchases, pending and claimable redemptions, refunds", async () => {
+    const { d, failed, alice, bob, carol } = stack;
+    for (const investor of [alice, bob, carol, d.holders[3]]) {
+      const fromSubgraph = await indexed.getInvestment(investor.address);
+      const fromChain = await chainOnly.getInvestment(investor.address);
+      expect(fromSubgraph.source, fromSubgraph.fallbackReason).toBe("subgraph");
+      expect(fromChain.source).toBe("chain");
+      expect(fromSubgraph.data).toEqual(fromChain.data);
+    }
+
+    const block = await ethers.provider.getBlockNumber();
+    const at = { blockTag: block };
+    const bobs = (await chainOnly.getInvestment(bob.address)).data;
+    expect(bobs.clusters.map((c) => c.cluster.id)).toEqual([d.clusterId, failed.id]);
+    const [earning, refunding] = bobs.clusters;
+    expect(earning.balance.raw).toBe(await d.token.balanceOf(bob.address, at));
+    expect(earning.earned.raw).toBe(await d.token.earned(bob.address, at));
+    expect(earning.earned.raw).toBeGreaterThan(0n);
+    expect(earning.valueAtNav?.raw).toBe((earning.balance.raw * (await d.nav.latestRoundData())[1]) / WAD);
+    expect(earning.purchases.map((p) => [p.assets.raw, p.shares.raw])).toEqual([[300_000n * d.unit, 150_000n * 10n ** 18n]]);
+    // Bob's request is era 1's, partly filled: at the head of the queue, pending and claimable at once.
+    const pending = earning.pendingRedemption!;
+    expect(pending.requestId).toBe(1n);
+    expect(pending.pendingShares.raw).toBe(await d.queue.pendingRedeemRequest(1n, bob.address, at));
+    expect(pending.pendingShares.raw).toBeGreaterThan(0n);
+    expect(pending.place?.sharesAhead.raw).toBe(0n);
+    const [claimableShares, claimableAssets] = await d.queue.claimable(bob.address, at);
+    expect(earning.claimableRedemption.shares.raw).toBe(claimableShares);
+    expect(earning.claimableRedemption.assets.raw).toBe(claimableAssets);
+    expect(claimableShares).toBeGreaterThan(0n);
+    expect(earning.refundable.raw).toBe(0n);
+    // The failed raise: 3,000 paid for 1,000 shares at 3 each, all refundable.
+    expect(refunding.balance.raw).toBe(await failed.token.balanceOf(bob.address, at));
+    expect(refunding.refundable.raw).toBe(3_000n * d.unit);
+    expect(refunding.valueAtNav).toBeNull();
+
+    // Dave's request waits in the fresh era, behind era 1's pending shares, until the running epoch closes.
+    const dave = d.holders[3].address;
+    const daves = (await indexed.getInvestment(dave)).data.clusters[0];
+    const { q, headPending, maturedPending } = await d.queue.queueState(at);
+    expect(daves.pendingRedemption?.requestId).toBe(q.freshEra);
+    expect(daves.pendingRedemption?.pendingShares.raw).toBe(await d.queue.pendingRedeemRequest(q.freshEra, dave, at));
+    expect(daves.pendingRedemption?.place?.sharesAhead.raw).toBe(headPending + maturedPending);
+    expect(headPending + maturedPending).toBeGreaterThan(0n);
+    expect(daves.pendingRedemption?.place?.estimatedSettlementAt).toBe(Number(await d.vault.epochEnd(at)));
+
+    // An account with nothing anywhere.
+    const nobody = await indexed.getInvestment(ethers.Wallet.createRandom().address);
+    expect(nobody.data.clusters).toEqual([]);
+  });
+});
