@@ -53,7 +53,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 /** The summary as JSON (bigints as decimal strings), for scripts and agents. */
 export function summaryJson(result: DemoResult): string {
-  return JSON.stringify({ ...result.summary, durationMs: Math.round(result.durationMs), keeperLog: result.keeperLog }, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+  return JSON.stringify({ ...result.summary, durationMs: Math.round(result.durationMs), upkeeps: result.simulation.upkeeps, keeperLog: result.keeperLog }, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
 }
 
 async function main(): Promise<void> {
@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     return;
   }
   console.log(consoleReport(result.summary));
+  const upkeeps = result.simulation.upkeeps;
+  console.log(`Keeper: ${upkeeps.close ?? 0} epochs closed, ${upkeeps.nav ?? 0} NAV rounds published, ${upkeeps.settle ?? 0} queue settlements`);
   for (const line of result.keeperLog) console.log(line);
   console.log(`\nwrote ${out}`);
   console.log(`${result.summary.months} months simulated, indexed and read in ${(result.durationMs / 1000).toFixed(1)} s ` +

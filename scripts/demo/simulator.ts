@@ -15,7 +15,7 @@ import type { ClusterShareContext } from "../../sdk/src/context";
 import * as act from "./actions";
 import { lastWeekOf, monthOfWeek, WEEK } from "./calendar";
 import { assignRoles, deployFeed, deployProtocol, FEED_DECIMALS, type Protocol, type Roles } from "./deploy";
-import { tickOnce } from "./keeper";
+import { createKeeper, type Keeper } from "../keeper/keeper";
 import { RAISE_DURATION, START_TIMESTAMP, STABLE_DECIMALS, type ClusterPlan, type Scenario } from "./scenario";
 
 const DAY = 86_400;
@@ -64,6 +64,8 @@ export interface Simulation {
   /** The block and time at which each operating week's upkeep finished (index 0: the end of the raise). */
   weekEnds: { week: number; block: number; timestamp: number }[];
   sales: Sale[];
+  /** What the keeper did: every upkeep performed, by step; and every revert or node failure, one line each. */
+  upkeeps: Record<string, number>;
   log: string[];
   /** The SDK context an account acts in. */
   ctx(signer: HardhatEthersSigner): ClusterShareContext;
@@ -91,21 +93,33 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   };
   await fund(scenario, roles, protocol, clusters);
   await runRaises(scenario, roles, clusters, ctx);
-  const sim: Simulation = { scenario, roles, protocol, clusters, weekEnds: [await weekEnd(0)], sales: [], log, ctx };
+  const sim: Simulation = { scenario, roles, protocol, clusters, weekEnds: [await weekEnd(0)], sales: [], upkeeps: {}, log, ctx };
+  const keeper = demoKeeper(sim);
 
   for (let week = 1; week <= scenario.weeks; week++) {
     const end = await operating[0].vault.epochEnd();
     await time.increaseTo(end - BigInt(3 * DAY));
     await midWeek(sim, week);
     await time.increaseTo(maxBig(...(await Promise.all(operating.map((c) => c.vault.epochEnd())))));
-    for (const [index, cluster] of operating.entries()) {
-      await reportFeeds(sim, cluster, index, week);
-      await tickOnce(cluster, roles.keeper, (line) => log.push(`week ${week} ${cluster.plan.symbol} ${line}`));
-    }
+    for (const [index, cluster] of operating.entries()) await reportFeeds(sim, cluster, index, week);
+    await keeper.tickOnce();
     sim.weekEnds.push(await weekEnd(week));
     options.onWeek?.(week, scenario.weeks);
   }
   return sim;
+}
+
+/** The keeper (scripts/keeper): each tick closes, publishes NAV and settles, in that order, where due. */
+function demoKeeper(sim: Simulation): Keeper {
+  return createKeeper({
+    provider: hre.ethers.provider,
+    signer: sim.roles.keeper,
+    deployment: sim.protocol.deployment,
+    log: (entry) => {
+      if (entry.kind === "action" && entry.outcome === "performed") sim.upkeeps[entry.step] = (sim.upkeeps[entry.step] ?? 0) + 1;
+      else sim.log.push(`keeper: ${JSON.stringify(entry, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    },
+  });
 }
 
 async function weekEnd(week: number) {

@@ -121,13 +121,16 @@ describe("npm run demo, two months with a fixed seed", () => {
     expect(dust).toBeLessThanOrEqual(BigInt(withdrawals.length + 1));
   });
 
-  it("writes a self-contained report with three charts per active cluster, and JSON with every figure", () => {
+  it("writes a self-contained report with three charts per active cluster, JSON with every figure, and the keeper's count", async () => {
     expect(result.html.match(/<svg /g)).toHaveLength(6);
     expect(result.html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     const json = JSON.parse(summaryJson(result));
     expect(json.clusters[0].rentPaid).toBe(result.summary.clusters[0].rentPaid.toString());
     expect(consoleReport(result.summary)).toContain("H100 Cluster Frankfurt");
-    expect(result.keeperLog).toEqual([]);
+    expect(result.keeperLog).toEqual([]); // no upkeep reverted or failed
+    let closes = 0;
+    for (const c of result.simulation.clusters) closes += (await c.vault.queryFilter(c.vault.filters.EpochClosed())).length;
+    expect(result.simulation.upkeeps.close).toBe(closes);
   });
 });
 
