@@ -6,12 +6,11 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   deploy,
-  listTransactions,
   DeploymentResultType,
+  type ArtifactResolver,
   type DeploymentResult,
   type EIP1193Provider,
   type IgnitionModule,
-  type TransactionInfo,
 } from "@nomicfoundation/ignition-core";
 import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpers";
 import { Artifacts } from "hardhat/internal/artifacts";
@@ -94,7 +93,7 @@ export async function runModule(
   await checkJournalAgainstChain(provider, deploymentDir, local);
   const result = await deploy({
     provider,
-    artifactResolver: artifactResolver(),
+    artifactResolver: artifactResolver(!local),
     deploymentDir,
     ignitionModule: module,
     deploymentParameters: {},
@@ -112,16 +111,14 @@ export async function runModule(
 }
 
 /**
- * The transactions a deployment's journal recorded (every run), for facts Ignition does not return: the block a
- * contract was deployed in, the events a call emitted.
+ * Hardhat's own artifact resolver, over the artifacts directory alone (no Hardhat runtime needed). Ignition copies
+ * the compiler's build info (10 MB, all sources) into the journal once per contract, for `hardhat ignition verify`;
+ * `withBuildInfo: false` skips that on local chains, where nothing is verified (it cost ~0.8 s per contract).
  */
-export async function journalTransactions(deploymentDir: string): Promise<TransactionInfo[]> {
-  return listTransactions(deploymentDir, artifactResolver());
-}
-
-/** Hardhat's own artifact resolver, over the artifacts directory alone (no Hardhat runtime needed). */
-function artifactResolver(): HardhatArtifactResolver {
-  return new HardhatArtifactResolver({ artifacts: new Artifacts(ARTIFACTS) } as unknown as HardhatRuntimeEnvironment);
+function artifactResolver(withBuildInfo: boolean): ArtifactResolver {
+  const hardhat = new HardhatArtifactResolver({ artifacts: new Artifacts(ARTIFACTS) } as unknown as HardhatRuntimeEnvironment);
+  if (withBuildInfo) return hardhat;
+  return { loadArtifact: (name) => hardhat.loadArtifact(name), getBuildInfo: async () => undefined };
 }
 
 function failures(result: Exclude<DeploymentResult, { type: DeploymentResultType.SUCCESSFUL_DEPLOYMENT }>): string[] {
