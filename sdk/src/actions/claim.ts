@@ -1,6 +1,6 @@
 import { PreflightError } from "../errors";
-import { requireAddress } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
+import { latestTimestamp, requireAddress, type CheckSite } from "./internal/checks";
+import { loadCluster, type ClusterHandle } from "./internal/cluster";
 import { signerOf, type ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
@@ -19,7 +19,7 @@ export interface ClaimReturnType extends ActionReceipt {
 
 /**
  * Claims the signer's streamed yield in one cluster. Works while the cluster is paused. Preflight: a receiver, and
- * something earned.
+ * something earned (or being earned: an eligible balance while the stream runs).
  * @throws PreflightError `NothingToClaim`, `ZeroAddress`; ClusterShareError; RpcError.
  */
 export async function claim(ctx: ClusterShareContext, parameters: ClaimParameters): Promise<ClaimReturnType> {
@@ -28,9 +28,24 @@ export async function claim(ctx: ClusterShareContext, parameters: ClaimParameter
   const to = parameters.to ?? holder;
   requireAddress(site, to, "to");
   const cluster = await loadCluster(ctx, parameters.clusterId);
-  if ((await read(site.contract, "earned", cluster.token.earned(holder))) === 0n) {
+  if ((await read(site.contract, "earned", cluster.token.earned(holder))) === 0n && !(await earnsNextBlock(site, cluster, holder))) {
     throw new PreflightError(site.contract, site.functionName, "earned", "NothingToClaim");
   }
   const result = await transact(ctx, { contract: cluster.token, name: site.contract, functionName: "claim", args: [to] });
   return { ...result, amount: findEvent(result.events, "RewardClaimed")!.args.amount as bigint };
+}
+
+/**
+ * `earned` is read at the latest block, the claim runs in a later one: an eligible holder of a running stream has
+ * earned something by then even when `earned` reads zero (a purchase in the block before), so only an account
+ * that cannot earn is refused.
+ */
+async function earnsNextBlock(site: CheckSite, cluster: ClusterHandle, holder: string): Promise<boolean> {
+  const [balance, excluded, periodFinish, now] = await Promise.all([
+    read(site.contract, "balanceOf", cluster.token.balanceOf(holder)),
+    read(site.contract, "isExcluded", cluster.token.isExcluded(holder)),
+    read(site.contract, "periodFinish", cluster.token.periodFinish()),
+    latestTimestamp(site, cluster),
+  ]);
+  return balance > 0n && !excluded && periodFinish > now;
 }

@@ -21,7 +21,7 @@ export interface ContractCall {
 }
 
 /**
- * Simulates the call (`staticCall` of the very transaction, from the signer, at the latest block) so a revert is a
+ * Simulates the call (`staticCall` of the very transaction, from the signer, on the pending block) so a revert is a
  * decoded ClusterShareError before anything is sent, then sends it and waits for the receipt.
  * @throws ClusterShareError when the simulation or the mined transaction reverts; RpcError when the node fails.
  */
@@ -29,7 +29,8 @@ export async function transact(ctx: ClusterShareContext, call: ContractCall): Pr
   const signer = signerOf(ctx, call.name, call.functionName);
   const method = call.contract.connect(signer).getFunction(call.functionName);
   try {
-    await method.staticCall(...call.args);
+    // The pending block is where the transaction will run (its timestamp, not the latest block's).
+    await method.staticCall(...call.args, { blockTag: "pending" });
   } catch (error) {
     throw toClusterShareError(error, call.name, call.functionName);
   }
