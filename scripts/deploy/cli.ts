@@ -1,10 +1,11 @@
 /**
- * `npm run deploy -- --network <name> [--cluster <config.json>]...`
+ * `npm run deploy -- --network <name> [--cluster <config.json>]... [--deployments <dir>] [--journals <dir>]`
  *
  * Deploys the protocol to `<name>` with Ignition (journal in ignition/deployments/<name>; re-running sends nothing
  * new), writes deployments/<name>.json (prints it for the throwaway `hardhat` chain), then launches each cluster config (once each). `<name>` is `localhost` (a
  * node on 127.0.0.1:8545), `hardhat` (a throwaway in-process chain) or any other name for the chain at RPC_URL,
- * sent from DEPLOYER_KEY; roles and settings come from the environment (scripts/deploy/env.ts).
+ * sent from DEPLOYER_KEY; roles and settings come from the environment (scripts/deploy/env.ts). `--deployments` and
+ * `--journals` move the deployment file and Ignition's journal elsewhere (the tests use temporary directories).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     network: { type: "string", default: "localhost" },
     cluster: { type: "string", multiple: true, default: [] },
     deployments: { type: "string" },
+    journals: { type: "string" },
   },
 });
 const network = values.network!;
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   // The in-process chain dies with this process: its journal must too.
   const deploymentDir = network === "hardhat"
     ? join(mkdtempSync(join(tmpdir(), "clustershare-ignition-")), network)
-    : resolve(__dirname, "../../ignition/deployments", network);
+    : join(values.journals ? resolve(values.journals) : resolve(__dirname, "../../ignition/deployments"), network);
   const env = deployEnvironment(process.env, deployer);
 
   const { deployment } = await deployProtocol({
