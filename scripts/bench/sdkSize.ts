@@ -1,17 +1,25 @@
 /**
  * The SDK's size as an integrator's bundler would ship it: the built ESM entry (sdk/dist/index.mjs) bundled with
  * its own chunks, ethers and graphql-request left out (ethers is the page's peer dependency and graphql-request
- * would be counted by the page either way, so the figure is what @clustershare/sdk itself adds), minified by
+ * would be counted by the page either way, so the figure is what @clustershare/sdk itself adds; Node built-ins
+ * too), minified by
  * esbuild (the bundler tsup runs on) and gzipped with node:zlib at the default level.
  * Build the SDK first (`npm run build -w sdk`).
  */
 import fs from "node:fs";
 import path from "node:path";
+import { builtinModules } from "node:module";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 /** The built ESM entry of @clustershare/sdk. */
 export const SDK_ESM_ENTRY = path.join(__dirname, "..", "..", "sdk", "dist", "index.mjs");
+
+/**
+ * What the figure leaves out: ethers (the page's peer dependency), graphql-request and graphql (counted by the page
+ * whichever SDK it uses), and Node built-ins, which only Node-only paths reach (reading a deployment file).
+ */
+export const NOT_COUNTED = ["ethers", "graphql-request", "graphql", ...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 /** Minified and gzipped sizes of the SDK bundle, in bytes. */
 export interface SdkSize {
@@ -32,7 +40,7 @@ export async function measureSdkSize(entry: string = SDK_ESM_ENTRY): Promise<Sdk
     minify: true,
     format: "esm",
     platform: "neutral",
-    external: ["ethers", "graphql-request", "graphql"],
+    external: NOT_COUNTED,
     write: false,
     logLevel: "silent",
   });

@@ -36,14 +36,12 @@ export const REDEMPTION_QUEUE_SLOTS = {
   claimable: 8n,
 } as const;
 
-const coder = AbiCoder.defaultAbiCoder();
-
 /** The storage slot of `mapping[key]` for a mapping at `slot` whose key is an address: keccak256(key . slot). */
 export function addressMappingSlot(slot: bigint, key: string): bigint {
-  return BigInt(keccak256(coder.encode(["address", "uint256"], [key, slot])));
+  return BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [key, slot])));
 }
 
 /** The storage slot of `mapping[key]` for a mapping at `slot` whose key is a uint256: keccak256(key . slot). */
 export function uintMappingSlot(slot: bigint, key: bigint): bigint {
-  return BigInt(keccak256(coder.encode(["uint256", "uint256"], [key, slot])));
+  return BigInt(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [key, slot])));
 }
