@@ -21,7 +21,10 @@ import { getInvestment } from "./investment/getInvestment";
 export interface ClusterShareClientOptions {
   /** A provider to read through; or give `rpcUrl`, or a signer connected to a provider. */
   provider?: Provider;
-  /** A JSON-RPC endpoint; the client makes a provider for the deployment's chain (no network probing). */
+  /**
+   * A JSON-RPC endpoint; the client makes a provider for the deployment's chain that neither probes the network
+   * nor caches answers (ethers caches for 250 ms by default, which would hide a new head from the lag check).
+   */
   rpcUrl?: string;
   /** Sends the actions' transactions. */
   signer?: Signer;
@@ -69,7 +72,7 @@ const NOT_ACTIONS = new Set(["decodeEvents"]);
 export async function createClusterShareClient(options: ClusterShareClientOptions): Promise<ClusterShareClient> {
   const deployment = typeof options.deployment === "string" ? await loadDeployment(options.deployment) : parseDeployment(options.deployment);
   const provider = options.provider
-    ?? (options.rpcUrl ? new JsonRpcProvider(options.rpcUrl, deployment.chainId, { staticNetwork: true }) : options.signer?.provider);
+    ?? (options.rpcUrl ? new JsonRpcProvider(options.rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1 }) : options.signer?.provider);
   if (!provider) throw new Error("createClusterShareClient: give provider, rpcUrl or a signer connected to a provider");
   const ctx: ReadContext = {
     ...createContext({ provider, signer: options.signer, deployment }),

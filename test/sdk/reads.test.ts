@@ -4,6 +4,7 @@ import { startReadStack, type ReadStack } from "./readStack";
 import { createClusterShareClient, type ClusterShareClient } from "../../sdk/src/client";
 import { UnknownClusterError } from "../../sdk/src/fetch/cluster";
 import { WAD } from "../../sdk/src/math/constants";
+import { querySubgraph, SubgraphQueryError } from "../../sdk/src/fetch/subgraph/client";
 
 describe("SDK reads: the subgraph through the runner and the chain through Multicall3 agree with the contracts", () => {
   let stack: ReadStack;
@@ -124,5 +125,62 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
     // An account with nothing anywhere.
     const nobody = await indexed.getInvestment(ethers.Wallet.createRandom().address);
     expect(nobody.data.clusters).toEqual([]);
+  });
+
+  it("falls back to the chain while the subgraph trails the head by more than maxSubgraphLag, and back once it catches up", async () => {
+    await ethers.provider.send("hardhat_mine", ["0x10"]);
+    const head = await ethers.provider.getBlockNumber();
+    const behind = await indexed.clusters();
+    expect(behind.source).toBe("chain");
+    expect(behind.block).toBe(head);
+    expect(behind.fallbackReason).toMatch(/16 blocks behind the chain head \(at most 5\)/);
+    // A client that tolerates the lag answers from the subgraph, at the subgraph's block.
+    const tolerant = await createClusterShareClient({
+      rpcUrl: stack.rpcUrl, subgraphUrl: stack.subgraphUrl, deployment: stack.deployment, maxSubgraphLag: 100,
+    });
+    const lagging = await tolerant.getInvestment(stack.bob.address);
+    expect(lagging.source).toBe("subgraph");
+    expect(lagging.block).toBe(head - 16);
+    await stack.runner.sync();
+    const caughtUp = await indexed.clusters();
+    expect([caughtUp.source, caughtUp.block]).toEqual(["subgraph", head]);
+    expect(caughtUp.data).toEqual(behind.data);
+  });
+
+  it("throws GraphQL errors that arrive with HTTP 200 as SubgraphQueryError, and reads fall back on them", async () => {
+    const bad = "{ clusters { id notAField } }";
+    const raw = await fetch(stack.subgraphUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: bad }) });
+    expect(raw.status).toBe(200);
+    const error = await querySubgraph({ url: stack.subgraphUrl }, bad).catch((e) => e);
+    expect(error).toBeInstanceOf(SubgraphQueryError);
+    expect(error.errors[0].message).toMatch(/notAField/);
+
+    // The real runner answers every query of this client with an error (a field it does not have).
+    const broken = await createClusterShareClient({
+      rpcUrl: stack.rpcUrl, subgraphUrl: stack.subgraphUrl, deployment: stack.deployment,
+      subgraphFetch: (input, init) => fetch(input, { ...init, body: String(init?.body).replace("hasIndexingErrors", "hasIndexingErrors notAField") }),
+    });
+    const answer = await broken.getInvestment(stack.bob.address);
+    expect(answer.source).toBe("chain");
+    expect(answer.fallbackReason).toMatch(/Subgraph query failed.*notAField/);
+    expect(answer.data).toEqual((await chainOnly.getInvestment(stack.bob.address)).data);
+  });
+
+  it("answers every read from the chain when the runner is stopped", async () => {
+    const before = {
+      clusters: (await indexed.clusters()).data,
+      page: (await indexed.cluster(stack.d.clusterId)).data,
+      positions: (await indexed.positions(stack.d.clusterId)).data,
+      investment: (await indexed.getInvestment(stack.carol.address)).data,
+    };
+    await stack.runner.close();
+    const after = await Promise.all([
+      indexed.clusters(), indexed.cluster(stack.d.clusterId), indexed.positions(stack.d.clusterId), indexed.getInvestment(stack.carol.address),
+    ]);
+    for (const answer of after) {
+      expect(answer.source).toBe("chain");
+      expect(answer.fallbackReason).toMatch(/Subgraph unavailable/);
+    }
+    expect(after.map((a) => a.data)).toEqual([before.clusters, before.page, before.positions, before.investment]);
   });
 });
