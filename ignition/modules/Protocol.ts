@@ -65,10 +65,11 @@ export function protocolModule(config: ProtocolConfig) {
     }
 
     if (!same(config.admin, from)) {
-      const grants = [
-        m.call(factory, "grantRole", [DEFAULT_ADMIN_ROLE, config.admin], { id: "GrantAdmin", from, after: setup }),
-        m.call(factory, "grantRole", [guardianRole, config.admin], { id: "GrantAdminGuardian", from, after: setup }),
-      ];
+      const grants = [m.call(factory, "grantRole", [DEFAULT_ADMIN_ROLE, config.admin], { id: "GrantAdmin", from, after: setup })];
+      // The admin is guardian too, as the constructor makes it; GrantGuardian already did it when they are one.
+      if (!same(config.admin, config.guardian)) {
+        grants.push(m.call(factory, "grantRole", [guardianRole, config.admin], { id: "GrantAdminGuardian", from, after: setup }));
+      }
       const renounced = same(config.guardian, from)
         ? []
         : [m.call(factory, "renounceRole", [guardianRole, from], { id: "RenounceDeployerGuardian", from, after: grants })];

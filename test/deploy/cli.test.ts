@@ -57,6 +57,9 @@ describe("npm run deploy, configured from the environment, against a node at RPC
     const factory = ClusterFactory__factory.connect(deployment.factory, node.chain);
     expect(await factory.hasRole(ZeroHash, admin)).toBe(true);
     expect(await factory.hasRole(ZeroHash, deployer)).toBe(false);
+    // GUARDIAN defaults to ADMIN.
+    expect(await factory.hasRole(await factory.GUARDIAN_ROLE(), admin)).toBe(true);
+    expect(await factory.hasRole(await factory.GUARDIAN_ROLE(), deployer)).toBe(false);
     expect(await factory.clusterCount()).toBe(1n);
     expect(await factory.operatorOf(0)).toBe(deployer);
 
