@@ -34,8 +34,12 @@ export interface KeeperOptions {
   backoffMs?: number;
 }
 
-/** `performed`: mined; `reverted`: the contract refused (decoded in `error`); `failed`: the node kept failing. */
-export type KeeperOutcome = "performed" | "reverted" | "failed";
+/**
+ * `performed`: mined; `reverted`: the contract refused (decoded in `error`); `failed`: the node kept failing;
+ * `no-longer-due`: after a failed attempt the upkeep was no longer due, so the attempt that failed to answer (or
+ * another keeper) did it, and nothing was sent twice.
+ */
+export type KeeperOutcome = "performed" | "reverted" | "failed" | "no-longer-due";
 
 /** One upkeep the keeper found due and tried. */
 export interface KeeperAction {
@@ -81,15 +85,19 @@ export function createKeeper(options: KeeperOptions): Keeper {
 
   /** Check-then-perform, retried as a unit so a retry never performs an upkeep an earlier attempt already did. */
   async function runStep(clusterId: bigint, step: UpkeepStep, target: string): Promise<KeeperAction | undefined> {
+    let lastError = "";
     for (let attempt = 1; ; attempt++) {
       try {
-        if (!(await isUpkeepNeeded(provider, step, target))) return undefined;
+        if (!(await isUpkeepNeeded(provider, step, target))) {
+          return attempt === 1 ? undefined : { clusterId, step, target, outcome: "no-longer-due", attempts: attempt, error: lastError };
+        }
         const receipt = await performUpkeep(signer, step, target);
         return { clusterId, step, target, outcome: "performed", attempts: attempt, receipt };
       } catch (error) {
         const revert = describeRevert(error);
         if (revert !== undefined) return { clusterId, step, target, outcome: "reverted", attempts: attempt, error: revert };
-        if (attempt >= attempts) return { clusterId, step, target, outcome: "failed", attempts: attempt, error: message(error) };
+        lastError = message(error);
+        if (attempt >= attempts) return { clusterId, step, target, outcome: "failed", attempts: attempt, error: lastError };
         await sleep(backoffMs * 2 ** (attempt - 1));
       }
     }

@@ -8,6 +8,7 @@ import {
   attest, deployCluster, ethers, increaseTime, latestTimestamp, setNextTimestamp, HEARTBEAT, SHARE, type Deployment as Fixture,
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
+import { startFlakyNode } from "./flakyNode";
 import { deployMulticall3 } from "../../scripts/deploy/multicall3";
 import { createKeeper, type KeeperAction, type KeeperLogEntry } from "../../scripts/keeper/keeper";
 import type { Deployment } from "../../sdk/src/deployment";
@@ -145,6 +146,28 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     expect(failures.map((e) => (e as { retryInMs: number }).retryInMs)).toEqual([20, 40, 80]);
   });
 
+  it("retries a request the node refused, and never performs twice when the node lost the answer", async () => {
+    const epoch = await d.vault.currentEpoch();
+    await makeEpochDue();
+    // The first close is refused outright; the retry's transaction reaches the chain but its answer is lost.
+    const flaky = await startFlakyNode(node.url, (method, seen) =>
+      method !== "eth_sendTransaction" ? "forward" : seen === 0 ? "refuse" : seen === 1 ? "lose-answer" : "forward",
+    );
+    const through = new JsonRpcProvider(flaky.url, 31337, { staticNetwork: true, batchMaxCount: 1, pollingInterval: 20 });
+    const keeper = createKeeper({
+      provider: through, signer: await through.getSigner(d.keeper.address), deployment, log: () => {}, backoffMs: 10,
+    });
+    const actions = await keeper.tickOnce();
+    through.destroy();
+    await flaky.close();
+
+    const close = actions.find((a) => a.step === "close")!;
+    expect(close).toMatchObject({ outcome: "no-longer-due", attempts: 3 });
+    expect(close.error).toMatch(/504|timeout/i);
+    // Closed exactly once, by the attempt whose answer was lost.
+    expect(await d.vault.currentEpoch()).toBe(epoch + 1n);
+  });
+
   it("runs as `npm run keeper -- --rpc <url> --deployment <file>` and stops cleanly on SIGTERM", async () => {
     await makeEpochDue();
     const dir = mkdtempSync(join(tmpdir(), "clustershare-keeper-"));
@@ -167,7 +190,7 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     expect(output).toMatch(/cluster 0 close \(0x[0-9a-fA-F]{40}\) performed in block \d+/);
     expect(output).toMatch(/cluster 0 nav .* performed/);
     expect(output).toMatch(/keeper stopped/);
-    expect(await d.vault.currentEpoch()).toBe(4n);
+    expect(await d.vault.currentEpoch()).toBe(5n);
   });
 });
 
