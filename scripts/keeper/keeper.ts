@@ -75,7 +75,15 @@ export function createKeeper(options: KeeperOptions): Keeper {
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const log = options.log ?? printEntry;
+  const sink = options.log ?? printEntry;
+  // A logger that throws must not stop the keeper (nor become an unhandled rejection that ends the process).
+  const log = (entry: KeeperLogEntry) => {
+    try {
+      sink(entry);
+    } catch (error) {
+      console.error(`keeper log failed: ${message(error)}`);
+    }
+  };
 
   const clusters: ClusterUpkeeps[] = [];
   let timer: NodeJS.Timeout | undefined;
