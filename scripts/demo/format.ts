@@ -37,3 +37,8 @@ export function progressBar(done: number, total: number, label: string, width = 
   const filled = Math.round((done / total) * width);
   return `\r[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`;
 }
+
+/** JSON.stringify's replacer for bigints: raw units as decimal strings. */
+export function bigintsAsStrings(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { consoleReport } from "./console";
-import { progressBar } from "./format";
+import { bigintsAsStrings, progressBar } from "./format";
 import { htmlReport } from "./html";
 import { ensureSubgraphBuilt, indexChain } from "./indexing";
 import { readSummary, type DemoSummary } from "./reads";
@@ -53,7 +53,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 /** The summary as JSON (bigints as decimal strings), for scripts and agents. */
 export function summaryJson(result: DemoResult): string {
-  return JSON.stringify({ ...result.summary, durationMs: Math.round(result.durationMs), upkeeps: result.simulation.upkeeps, keeperLog: result.keeperLog }, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+  return JSON.stringify({ ...result.summary, durationMs: Math.round(result.durationMs), upkeeps: result.simulation.upkeeps, keeperLog: result.keeperLog }, bigintsAsStrings, 2);
 }
 
 async function main(): Promise<void> {

@@ -130,13 +130,17 @@ export function buildScenario(options: ScenarioOptions = {}): Scenario {
   const clusters = SITES.slice(0, clusterCount).map((site, i) => planCluster(site, months, weeks, streamsFor(seed, i + 1)));
   const failedRaise = planCluster(FAILED_SITE, 0, weeks, streamsFor(seed, 0));
 
-  // Placed by fractions of the horizon so a two-month run still shows every event.
-  const late = { cluster: 0, month: Math.floor(months / 4) };
+  // Placed by fractions of the horizon so a two-month run still shows every event. A late payment lands in the
+  // next month, so the last month is never the late one (a one-month run has none); with one cluster the short
+  // month follows the late one.
+  const late = { cluster: 0, month: months >= 2 ? Math.min(Math.floor(months / 4), months - 2) : -1 };
+  const shortCluster = clusterCount - 1;
+  const shortMonth = Math.min(months - 1, Math.floor(months / 3) + (shortCluster === late.cluster && Math.floor(months / 3) === late.month ? 1 : 0));
   const short = {
-    cluster: clusterCount - 1,
-    month: Math.floor(months / 3),
+    cluster: shortCluster,
+    month: shortMonth,
     paidBps: 6_000,
-    madeGoodMonth: Math.min(months - 1, Math.floor(months / 3) + 3),
+    madeGoodMonth: Math.min(months - 1, shortMonth + 3),
     madeGoodBps: 2_000,
   };
   scheduleRent(clusters, late, short);

@@ -14,6 +14,7 @@ import {
 import type { ClusterShareContext } from "../../sdk/src/context";
 import * as act from "./actions";
 import { lastWeekOf, monthOfWeek, WEEK } from "./calendar";
+import { bigintsAsStrings } from "./format";
 import { assignRoles, deployFeed, deployProtocol, FEED_DECIMALS, type Protocol, type Roles } from "./deploy";
 import { createKeeper, type Keeper } from "../keeper/keeper";
 import { RAISE_DURATION, START_TIMESTAMP, STABLE_DECIMALS, type ClusterPlan, type Scenario } from "./scenario";
@@ -117,7 +118,7 @@ function demoKeeper(sim: Simulation): Keeper {
     deployment: sim.protocol.deployment,
     log: (entry) => {
       if (entry.kind === "action" && entry.outcome === "performed") sim.upkeeps[entry.step] = (sim.upkeeps[entry.step] ?? 0) + 1;
-      else sim.log.push(`keeper: ${JSON.stringify(entry, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+      else sim.log.push(`keeper: ${JSON.stringify(entry, bigintsAsStrings)}`);
     },
   });
 }
