@@ -34,6 +34,12 @@ export interface SdkSize {
  */
 export async function measureSdkSize(entry: string = SDK_ESM_ENTRY): Promise<SdkSize> {
   if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build -w sdk\` first`);
+  const code = await bundleMinified(entry);
+  return { minifiedBytes: code.length, gzippedBytes: gzipSync(code).length };
+}
+
+/** `entry` bundled as a page's bundler would ship it: ESM, minified, without what {@link NOT_COUNTED} lists. */
+export async function bundleMinified(entry: string): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -44,8 +50,7 @@ export async function measureSdkSize(entry: string = SDK_ESM_ENTRY): Promise<Sdk
     write: false,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0]!.contents;
-  return { minifiedBytes: code.length, gzippedBytes: gzipSync(code).length };
+  return result.outputFiles[0]!.contents;
 }
 
 /** The benchmark figure `sdk-size-min-gzip-kb`: min+gzip size of the SDK without ethers, in kB (1000 bytes), one decimal. */

@@ -54,51 +54,28 @@ export const abis = {
 /** The contract names {@link abis} knows. */
 export type ContractName = keyof typeof abis;
 
-function at<T>(abi: readonly unknown[], address: string, runner?: ContractRunner | null): T {
-  return new Contract(address, abi as never, runner) as unknown as T;
+/** A typed handle maker for one ABI: an ethers `Contract` at an address, typed as the typechain interface `T`. */
+function connector<T>(abi: readonly unknown[]): (address: string, runner?: ContractRunner | null) => T {
+  return (address, runner) => new Contract(address, abi as never, runner) as unknown as T;
 }
+
+// Each handle maker is marked pure so a bundler drops the ones (and their ABIs) a page never uses.
 
 /** The cluster registry and launcher at `address`. */
-export function clusterFactoryAt(address: string, runner?: ContractRunner | null): ClusterFactory {
-  return at(clusterFactoryAbi, address, runner);
-}
-
+export const clusterFactoryAt = /* @__PURE__ */ connector<ClusterFactory>(clusterFactoryAbi);
 /** A cluster's share token (ERC-20, permit, yield stream) at `address`. */
-export function shareTokenAt(address: string, runner?: ContractRunner | null): ClusterShareToken {
-  return at(shareTokenAbi, address, runner);
-}
-
+export const shareTokenAt = /* @__PURE__ */ connector<ClusterShareToken>(shareTokenAbi);
 /** A cluster's revenue vault at `address`. */
-export function revenueVaultAt(address: string, runner?: ContractRunner | null): RevenueVault {
-  return at(revenueVaultAbi, address, runner);
-}
-
+export const revenueVaultAt = /* @__PURE__ */ connector<RevenueVault>(revenueVaultAbi);
 /** A cluster's offering (primary market) at `address`. */
-export function offeringAt(address: string, runner?: ContractRunner | null): ClusterOffering {
-  return at(offeringAbi, address, runner);
-}
-
+export const offeringAt = /* @__PURE__ */ connector<ClusterOffering>(offeringAbi);
 /** A cluster's NAV oracle at `address`. */
-export function navOracleAt(address: string, runner?: ContractRunner | null): NavOracle {
-  return at(navOracleAbi, address, runner);
-}
-
+export const navOracleAt = /* @__PURE__ */ connector<NavOracle>(navOracleAbi);
 /** A cluster's redemption queue at `address`. */
-export function redemptionQueueAt(address: string, runner?: ContractRunner | null): RedemptionQueue {
-  return at(redemptionQueueAbi, address, runner);
-}
-
+export const redemptionQueueAt = /* @__PURE__ */ connector<RedemptionQueue>(redemptionQueueAbi);
 /** A cluster's allowlist transfer policy at `address`. */
-export function allowlistPolicyAt(address: string, runner?: ContractRunner | null): AllowlistPolicy {
-  return at(allowlistPolicyAbi, address, runner);
-}
-
+export const allowlistPolicyAt = /* @__PURE__ */ connector<AllowlistPolicy>(allowlistPolicyAbi);
 /** The stablecoin (any ERC-20 with EIP-2612 permit) at `address`. */
-export function stablecoinAt(address: string, runner?: ContractRunner | null): ERC20Permit {
-  return at(erc20PermitAbi, address, runner);
-}
-
+export const stablecoinAt = /* @__PURE__ */ connector<ERC20Permit>(erc20PermitAbi);
 /** A Chainlink-style feed (revenue, appraisal, the NAV oracle itself) at `address`. */
-export function aggregatorAt(address: string, runner?: ContractRunner | null): AggregatorV3Interface {
-  return at(aggregatorAbi, address, runner);
-}
+export const aggregatorAt = /* @__PURE__ */ connector<AggregatorV3Interface>(aggregatorAbi);

@@ -8,8 +8,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
-import { NOT_COUNTED, SDK_ESM_ENTRY, measureSdkSize, sdkSizeMinGzipKb } from "../../scripts/bench/sdkSize";
+import { SDK_ESM_ENTRY, bundleMinified, measureSdkSize, sdkSizeMinGzipKb } from "../../scripts/bench/sdkSize";
 
 describe("the built SDK's size", () => {
   it("is within 60 kB min+gzip without ethers", async () => {
@@ -24,17 +23,7 @@ describe("the built SDK's size", () => {
     try {
       const entry = join(dir, "page.mjs");
       writeFileSync(entry, `import { earnedAt } from ${JSON.stringify(SDK_ESM_ENTRY)};\nconsole.log(earnedAt);\n`);
-      const result = await build({
-        entryPoints: [entry],
-        bundle: true,
-        minify: true,
-        format: "esm",
-        platform: "neutral",
-        external: NOT_COUNTED,
-        write: false,
-        logLevel: "silent",
-      });
-      const code = result.outputFiles[0]!.text;
+      const code = Buffer.from(await bundleMinified(entry)).toString();
       expect(code).not.toContain("notifyReward"); // an ABI entry of the share token
       expect(code).not.toContain("graphql-request");
       expect(code).not.toContain("AbiCoder"); // the storage-slot helpers, which a page showing yield does not need
