@@ -1,12 +1,11 @@
 import { PreflightError } from "../errors";
-import { loadCluster } from "./internal/cluster";
-import { signerOf, type ClusterShareContext } from "./internal/context";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface CancelRedeemRequestParameters {
-  clusterId: bigint;
+export interface CancelRedeemRequestParameters extends ClusterParameters {
   requestId: bigint;
   /** The request's controller; the signer by default. */
   controller?: string;
@@ -27,8 +26,8 @@ export async function cancelRedeemRequest(
   parameters: CancelRedeemRequestParameters,
 ): Promise<CancelRedeemRequestReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "cancelRedeemRequest" };
-  const controller = parameters.controller ?? (await signerOf(ctx, site.contract, site.functionName).getAddress());
-  const cluster = await loadCluster(ctx, parameters.clusterId);
+  const { caller, cluster } = await beginAction(ctx, site, parameters.clusterId);
+  const controller = parameters.controller ?? caller;
   const pending = await read(site.contract, "pendingRedeemRequest", cluster.queue.pendingRedeemRequest(parameters.requestId, controller));
   if (pending === 0n) {
     throw new PreflightError(site.contract, site.functionName, "pending", "NothingPending", { requestId: parameters.requestId, controller });

@@ -1,28 +1,19 @@
 import { PreflightError } from "../errors";
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 import { read } from "./internal/read";
-import type { ActionReceipt } from "./internal/transact";
 
-export interface CancelTransferPolicyParameters {
-  clusterId: bigint;
-}
+export type CancelTransferPolicyParameters = ClusterParameters;
 
 /**
  * Cancels the proposed transfer policy during its delay. Operator, guardian or protocol admin.
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function cancelTransferPolicy(ctx: ClusterShareContext, parameters: CancelTransferPolicyParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "token",
-    functionName: "cancelTransferPolicy",
-    args: [],
-    roles: ["operator", "guardian", "admin"],
-    check: async (cluster) => {
-      const [, executableAt] = await read("ClusterShareToken", "transferPolicyProposal", cluster.token.transferPolicyProposal());
-      if (executableAt === 0n) throw new PreflightError("ClusterShareToken", "cancelTransferPolicy", "proposal", "NoPolicyProposal");
-    },
-  });
-}
+export const cancelTransferPolicy = clusterAction<CancelTransferPolicyParameters>({
+  target: "token", functionName: "cancelTransferPolicy", roles: ["operator", "guardian", "admin"],
+  args: () => [],
+  check: async (_, { cluster, site }) => {
+    const [, executableAt] = await read(site.contract, "transferPolicyProposal", cluster.token.transferPolicyProposal());
+    if (executableAt === 0n) throw new PreflightError(site.contract, site.functionName, "proposal", "NoPolicyProposal");
+  },
+});

@@ -1,13 +1,13 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp, requireAddress, type CheckSite } from "./internal/checks";
-import { loadCluster, type ClusterHandle } from "./internal/cluster";
-import { signerOf, type ClusterShareContext } from "./internal/context";
+import type { ClusterHandle } from "./internal/cluster";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface ClaimParameters {
-  clusterId: bigint;
+export interface ClaimParameters extends ClusterParameters {
   /** Where the stablecoin goes: the signer by default; another address when the stablecoin blocks the holder. */
   to?: string;
 }
@@ -24,10 +24,9 @@ export interface ClaimReturnType extends ActionReceipt {
  */
 export async function claim(ctx: ClusterShareContext, parameters: ClaimParameters): Promise<ClaimReturnType> {
   const site = { contract: "ClusterShareToken" as const, functionName: "claim" };
-  const holder = await signerOf(ctx, site.contract, site.functionName).getAddress();
+  const { caller: holder, cluster } = await beginAction(ctx, site, parameters.clusterId);
   const to = parameters.to ?? holder;
   requireAddress(site, to, "to");
-  const cluster = await loadCluster(ctx, parameters.clusterId);
   if ((await read(site.contract, "earned", cluster.token.earned(holder))) === 0n && !(await earnsNextBlock(site, cluster, holder))) {
     throw new PreflightError(site.contract, site.functionName, "earned", "NothingToClaim");
   }

@@ -1,14 +1,12 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp, requirePreview } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
 import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface CloseEpochParameters {
-  clusterId: bigint;
-}
+export type CloseEpochParameters = ClusterParameters;
 
 export interface CloseEpochReturnType extends ActionReceipt {
   /** The closed epoch and what it released, split (from `EpochClosed`). */
@@ -25,7 +23,7 @@ export interface CloseEpochReturnType extends ActionReceipt {
  */
 export async function closeEpoch(ctx: ClusterShareContext, parameters: CloseEpochParameters): Promise<CloseEpochReturnType> {
   const site = { contract: "RevenueVault" as const, functionName: "closeEpoch" };
-  const cluster = await loadCluster(ctx, parameters.clusterId);
+  const { cluster } = await beginAction(ctx, site, parameters.clusterId);
   const [endsAt, epoch, now] = await Promise.all([
     read(site.contract, "epochEnd", cluster.vault.epochEnd()),
     read(site.contract, "currentEpoch", cluster.vault.currentEpoch()),

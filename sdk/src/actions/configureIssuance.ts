@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface ConfigureIssuanceParameters {
-  clusterId: bigint;
+export interface ConfigureIssuanceParameters extends ClusterParameters {
   /** Whether shares may be bought. */
   enabled: boolean;
   /** The premium over NAV, in basis points. */
@@ -17,12 +14,7 @@ export interface ConfigureIssuanceParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function configureIssuance(ctx: ClusterShareContext, parameters: ConfigureIssuanceParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "offering",
-    functionName: "configureIssuance",
-    args: [parameters.enabled, parameters.premiumBps, parameters.cap],
-    roles: ["operator"],
-  });
-}
+export const configureIssuance = clusterAction<ConfigureIssuanceParameters>({
+  target: "offering", functionName: "configureIssuance", roles: ["operator"],
+  args: (parameters) => [parameters.enabled, parameters.premiumBps, parameters.cap],
+});

@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface FreezeParameters {
-  clusterId: bigint;
+export interface FreezeParameters extends ClusterParameters {
   /** The account to freeze. */
   account: string;
 }
@@ -13,12 +10,7 @@ export interface FreezeParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function freeze(ctx: ClusterShareContext, parameters: FreezeParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "policy",
-    functionName: "freeze",
-    args: [parameters.account],
-    roles: ["operator", "admin", "guardian"],
-  });
-}
+export const freeze = clusterAction<FreezeParameters>({
+  target: "policy", functionName: "freeze", roles: ["operator", "admin", "guardian"],
+  args: (parameters) => [parameters.account],
+});

@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface IncludePoolParameters {
-  clusterId: bigint;
+export interface IncludePoolParameters extends ClusterParameters {
   /** The pair's other token. */
   pairedToken: string;
 }
@@ -13,12 +10,7 @@ export interface IncludePoolParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function includePool(ctx: ClusterShareContext, parameters: IncludePoolParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "token",
-    functionName: "includePool",
-    args: [parameters.pairedToken],
-    roles: ["operator", "admin"],
-  });
-}
+export const includePool = clusterAction<IncludePoolParameters>({
+  target: "token", functionName: "includePool", roles: ["operator", "admin"],
+  args: (parameters) => [parameters.pairedToken],
+});

@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface IncludeV3PoolParameters {
-  clusterId: bigint;
+export interface IncludeV3PoolParameters extends ClusterParameters {
   /** The pool's other token. */
   pairedToken: string;
   /** The pool's fee tier (500, 3000, 10000). */
@@ -15,12 +12,7 @@ export interface IncludeV3PoolParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function includeV3Pool(ctx: ClusterShareContext, parameters: IncludeV3PoolParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "token",
-    functionName: "includeV3Pool",
-    args: [parameters.pairedToken, parameters.fee],
-    roles: ["operator", "admin"],
-  });
-}
+export const includeV3Pool = clusterAction<IncludeV3PoolParameters>({
+  target: "token", functionName: "includeV3Pool", roles: ["operator", "admin"],
+  args: (parameters) => [parameters.pairedToken, parameters.fee],
+});

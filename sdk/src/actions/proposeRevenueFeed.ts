@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface ProposeRevenueFeedParameters {
-  clusterId: bigint;
+export interface ProposeRevenueFeedParameters extends ClusterParameters {
   /** The new AggregatorV3Interface feed. */
   aggregator: string;
   /** Its heartbeat in seconds. */
@@ -19,12 +16,7 @@ export interface ProposeRevenueFeedParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function proposeRevenueFeed(ctx: ClusterShareContext, parameters: ProposeRevenueFeedParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "vault",
-    functionName: "proposeRevenueFeed",
-    args: [parameters.aggregator, parameters.heartbeat, parameters.baseline, parameters.maxCarried],
-    roles: ["admin"],
-  });
-}
+export const proposeRevenueFeed = clusterAction<ProposeRevenueFeedParameters>({
+  target: "vault", functionName: "proposeRevenueFeed", roles: ["admin"],
+  args: (parameters) => [parameters.aggregator, parameters.heartbeat, parameters.baseline, parameters.maxCarried],
+});

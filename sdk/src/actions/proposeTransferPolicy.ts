@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface ProposeTransferPolicyParameters {
-  clusterId: bigint;
+export interface ProposeTransferPolicyParameters extends ClusterParameters {
   /** The policy contract, or the zero address for none. */
   policy: string;
 }
@@ -13,12 +10,7 @@ export interface ProposeTransferPolicyParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function proposeTransferPolicy(ctx: ClusterShareContext, parameters: ProposeTransferPolicyParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "token",
-    functionName: "proposeTransferPolicy",
-    args: [parameters.policy],
-    roles: ["operator"],
-  });
-}
+export const proposeTransferPolicy = clusterAction<ProposeTransferPolicyParameters>({
+  target: "token", functionName: "proposeTransferPolicy", roles: ["operator"],
+  args: (parameters) => [parameters.policy],
+});

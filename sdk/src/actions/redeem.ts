@@ -1,13 +1,12 @@
 import { PreflightError } from "../errors";
 import { requireAddress } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
-import { signerOf, type ClusterShareContext } from "./internal/context";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface RedeemParameters {
-  clusterId: bigint;
+export interface RedeemParameters extends ClusterParameters {
   /** Claimable share units to redeem; all of them by default. */
   shares?: bigint;
   /** Who receives the stablecoin; the signer by default. */
@@ -29,11 +28,10 @@ export interface RedeemReturnType extends ActionReceipt {
  */
 export async function redeem(ctx: ClusterShareContext, parameters: RedeemParameters): Promise<RedeemReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "redeem" };
-  const signer = await signerOf(ctx, site.contract, site.functionName).getAddress();
-  const controller = parameters.controller ?? signer;
-  const receiver = parameters.receiver ?? signer;
+  const { caller, cluster } = await beginAction(ctx, site, parameters.clusterId);
+  const controller = parameters.controller ?? caller;
+  const receiver = parameters.receiver ?? caller;
   requireAddress(site, receiver, "receiver");
-  const cluster = await loadCluster(ctx, parameters.clusterId);
   const [claimable] = await read(site.contract, "claimable", cluster.queue.claimable(controller));
   const shares = parameters.shares ?? claimable;
   if (shares === 0n) {

@@ -1,15 +1,14 @@
 import { PreflightError } from "../errors";
 import { requireAddress } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
-import { signerOf, type ClusterShareContext } from "./internal/context";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { read } from "./internal/read";
 import { transact, type ActionReceipt } from "./internal/transact";
 
 const PHASE_FAILED = 2n;
 
-export interface RefundParameters {
-  clusterId: bigint;
+export interface RefundParameters extends ClusterParameters {
   /** Where the stablecoin goes; the signer by default. */
   to?: string;
 }
@@ -27,10 +26,9 @@ export interface RefundReturnType extends ActionReceipt {
  */
 export async function refund(ctx: ClusterShareContext, parameters: RefundParameters): Promise<RefundReturnType> {
   const site = { contract: "ClusterOffering" as const, functionName: "refund" };
-  const buyer = await signerOf(ctx, site.contract, site.functionName).getAddress();
+  const { caller: buyer, cluster } = await beginAction(ctx, site, parameters.clusterId);
   const to = parameters.to ?? buyer;
   requireAddress(site, to, "to");
-  const cluster = await loadCluster(ctx, parameters.clusterId);
   if ((await read(site.contract, "phase", cluster.offering.phase())) !== PHASE_FAILED) {
     throw new PreflightError(site.contract, site.functionName, "phase", "RefundsNotOpen");
   }

@@ -1,11 +1,10 @@
 import { requireAddress, requireBalance, requirePositive, requireTransferAllowed } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
-import { signerOf, type ClusterShareContext } from "./internal/context";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
+import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface RequestRedeemParameters {
-  clusterId: bigint;
+export interface RequestRedeemParameters extends ClusterParameters {
   /** Share units to redeem. */
   shares: bigint;
   /** Who may cancel and redeem the request; the signer by default. */
@@ -26,12 +25,11 @@ export interface RequestRedeemReturnType extends ActionReceipt {
  */
 export async function requestRedeem(ctx: ClusterShareContext, parameters: RequestRedeemParameters): Promise<RequestRedeemReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "requestRedeem" };
-  const signer = await signerOf(ctx, site.contract, site.functionName).getAddress();
-  const owner = parameters.owner ?? signer;
-  const controller = parameters.controller ?? signer;
   requirePositive(site, parameters.shares, "shares");
+  const { caller, cluster } = await beginAction(ctx, site, parameters.clusterId);
+  const owner = parameters.owner ?? caller;
+  const controller = parameters.controller ?? caller;
   requireAddress(site, controller, "controller");
-  const cluster = await loadCluster(ctx, parameters.clusterId);
   await requireBalance(site, cluster.token, "ClusterShareToken", owner, parameters.shares);
   if (controller.toLowerCase() !== owner.toLowerCase()) {
     await requireTransferAllowed(site, cluster, owner, controller, parameters.shares, "ControllerNotAllowed");

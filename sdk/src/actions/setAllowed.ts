@@ -1,11 +1,8 @@
 import { PreflightError } from "../errors";
 import { latestTimestamp } from "./internal/checks";
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface SetAllowedParameters {
-  clusterId: bigint;
+export interface SetAllowedParameters extends ClusterParameters {
   /** The accounts to allowlist or remove. */
   accounts: string[];
   /** When the entries lapse (Unix seconds), or 0 to remove. */
@@ -17,18 +14,14 @@ export interface SetAllowedParameters {
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function setAllowed(ctx: ClusterShareContext, parameters: SetAllowedParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "policy",
-    functionName: "setAllowed",
-    args: [parameters.accounts, parameters.expiry],
-    roles: ["operator", "admin"],
-    check: async (cluster) => {
-      const now = await latestTimestamp({ contract: "AllowlistPolicy", functionName: "setAllowed" }, cluster);
-      if (parameters.expiry !== 0n && parameters.expiry <= now + 1n) {
-        throw new PreflightError("AllowlistPolicy", "setAllowed", "expiry", "ExpiryInPast", { expiry: parameters.expiry });
-      }
-    },
-  });
-}
+export const setAllowed = clusterAction<SetAllowedParameters>({
+  target: "policy", functionName: "setAllowed", roles: ["operator", "admin"],
+  args: (parameters) => [parameters.accounts, parameters.expiry],
+  check: async (parameters, { cluster, site }) => {
+    // The entry must still be in the future in the block that writes it, one second after the latest at the earliest.
+    const now = await latestTimestamp(site, cluster);
+    if (parameters.expiry !== 0n && parameters.expiry <= now + 1n) {
+      throw new PreflightError(site.contract, site.functionName, "expiry", "ExpiryInPast", { expiry: parameters.expiry });
+    }
+  },
+});

@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface SetKeeperParameters {
-  clusterId: bigint;
+export interface SetKeeperParameters extends ClusterParameters {
   /** The keeper's address. */
   keeper: string;
 }
@@ -13,12 +10,7 @@ export interface SetKeeperParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function setKeeper(ctx: ClusterShareContext, parameters: SetKeeperParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "factory",
-    functionName: "setKeeper",
-    args: [parameters.clusterId, parameters.keeper],
-    roles: ["operator"],
-  });
-}
+export const setKeeper = clusterAction<SetKeeperParameters>({
+  target: "factory", functionName: "setKeeper", roles: ["operator"],
+  args: (parameters) => [parameters.clusterId, parameters.keeper],
+});

@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface SetRedeemOperatorParameters {
-  clusterId: bigint;
+export interface SetRedeemOperatorParameters extends ClusterParameters {
   /** The operator. */
   operator: string;
   /** Whether it may act for the signer. */
@@ -15,11 +12,7 @@ export interface SetRedeemOperatorParameters {
  * Preflight: a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function setRedeemOperator(ctx: ClusterShareContext, parameters: SetRedeemOperatorParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "queue",
-    functionName: "setOperator",
-    args: [parameters.operator, parameters.approved],
-  });
-}
+export const setRedeemOperator = clusterAction<SetRedeemOperatorParameters>({
+  target: "queue", functionName: "setOperator",
+  args: (parameters) => [parameters.operator, parameters.approved],
+});

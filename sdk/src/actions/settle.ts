@@ -1,11 +1,9 @@
 import { requireNotPaused, requirePreview } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
 import type { ClusterShareContext } from "./internal/context";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface SettleParameters {
-  clusterId: bigint;
-}
+export type SettleParameters = ClusterParameters;
 
 export interface SettleReturnType extends ActionReceipt {
   /** Share units filled and stablecoin units set aside for them, over every era this settlement filled. */
@@ -21,7 +19,7 @@ export interface SettleReturnType extends ActionReceipt {
  */
 export async function settle(ctx: ClusterShareContext, parameters: SettleParameters): Promise<SettleReturnType> {
   const site = { contract: "RedemptionQueue" as const, functionName: "settle" };
-  const cluster = await loadCluster(ctx, parameters.clusterId);
+  const { cluster } = await beginAction(ctx, site, parameters.clusterId);
   await requireNotPaused(site, cluster);
   await requirePreview(site, "previewSettle", cluster.queue.previewSettle());
   const result = await transact(ctx, { contract: cluster.queue, name: site.contract, functionName: "settle", args: [] });

@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface TransferOperatorParameters {
-  clusterId: bigint;
+export interface TransferOperatorParameters extends ClusterParameters {
   /** The proposed operator. */
   newOperator: string;
 }
@@ -13,12 +10,7 @@ export interface TransferOperatorParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function transferOperator(ctx: ClusterShareContext, parameters: TransferOperatorParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "factory",
-    functionName: "transferOperator",
-    args: [parameters.clusterId, parameters.newOperator],
-    roles: ["operator"],
-  });
-}
+export const transferOperator = clusterAction<TransferOperatorParameters>({
+  target: "factory", functionName: "transferOperator", roles: ["operator"],
+  args: (parameters) => [parameters.clusterId, parameters.newOperator],
+});

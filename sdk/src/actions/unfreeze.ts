@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface UnfreezeParameters {
-  clusterId: bigint;
+export interface UnfreezeParameters extends ClusterParameters {
   /** The account to unfreeze. */
   account: string;
 }
@@ -13,12 +10,7 @@ export interface UnfreezeParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function unfreeze(ctx: ClusterShareContext, parameters: UnfreezeParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "policy",
-    functionName: "unfreeze",
-    args: [parameters.account],
-    roles: ["operator", "admin"],
-  });
-}
+export const unfreeze = clusterAction<UnfreezeParameters>({
+  target: "policy", functionName: "unfreeze", roles: ["operator", "admin"],
+  args: (parameters) => [parameters.account],
+});

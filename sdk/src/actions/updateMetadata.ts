@@ -1,9 +1,6 @@
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import type { ActionReceipt } from "./internal/transact";
+import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 
-export interface UpdateMetadataParameters {
-  clusterId: bigint;
+export interface UpdateMetadataParameters extends ClusterParameters {
   /** Where the metadata lives (ipfs://…). */
   metadataURI: string;
   /** The metadata's content hash (32 bytes). */
@@ -15,12 +12,7 @@ export interface UpdateMetadataParameters {
  * Preflight: the signer's role, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function updateMetadata(ctx: ClusterShareContext, parameters: UpdateMetadataParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "factory",
-    functionName: "updateMetadata",
-    args: [parameters.clusterId, parameters.metadataURI, parameters.metadataHash],
-    roles: ["operator"],
-  });
-}
+export const updateMetadata = clusterAction<UpdateMetadataParameters>({
+  target: "factory", functionName: "updateMetadata", roles: ["operator"],
+  args: (parameters) => [parameters.clusterId, parameters.metadataURI, parameters.metadataHash],
+});

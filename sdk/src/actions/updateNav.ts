@@ -1,12 +1,10 @@
 import { requirePreview } from "./internal/checks";
-import { loadCluster } from "./internal/cluster";
+import { beginAction, type ClusterParameters } from "./internal/clusterCall";
 import type { ClusterShareContext } from "./internal/context";
 import { findEvent } from "./internal/events";
 import { transact, type ActionReceipt } from "./internal/transact";
 
-export interface UpdateNavParameters {
-  clusterId: bigint;
-}
+export type UpdateNavParameters = ClusterParameters;
 
 export interface UpdateNavReturnType extends ActionReceipt {
   /** The published round and its NAV per share in stablecoin units (from `NavUpdated`). */
@@ -21,7 +19,7 @@ export interface UpdateNavReturnType extends ActionReceipt {
  */
 export async function updateNav(ctx: ClusterShareContext, parameters: UpdateNavParameters): Promise<UpdateNavReturnType> {
   const site = { contract: "NavOracle" as const, functionName: "update" };
-  const cluster = await loadCluster(ctx, parameters.clusterId);
+  const { cluster } = await beginAction(ctx, site, parameters.clusterId);
   await requirePreview(site, "breakdown", cluster.nav.breakdown());
   const result = await transact(ctx, { contract: cluster.nav, name: site.contract, functionName: "update", args: [] });
   const round = findEvent(result.events, "NavUpdated")!;

@@ -1,31 +1,15 @@
-import { PreflightError } from "../errors";
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import { read } from "./internal/read";
-import type { ActionReceipt } from "./internal/transact";
+import { requireOwed } from "./internal/checks";
+import { clusterAction, type PayoutParameters } from "./internal/clusterCall";
 
-export interface WithdrawOperatorFeesParameters {
-  clusterId: bigint;
-  /** Who receives the stablecoin. */
-  to: string;
-}
+export type WithdrawOperatorFeesParameters = PayoutParameters;
 
 /**
  * Sends the operator fees the vault owes to `to`. Operator only.
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function withdrawOperatorFees(ctx: ClusterShareContext, parameters: WithdrawOperatorFeesParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "vault",
-    functionName: "withdrawOperatorFees",
-    args: [parameters.to],
-    roles: ["operator"],
-    check: async (cluster) => {
-      if ((await read("RevenueVault", "operatorFeesOwed", cluster.vault.operatorFeesOwed())) === 0n) {
-        throw new PreflightError("RevenueVault", "withdrawOperatorFees", "owed", "NothingToWithdraw");
-      }
-    },
-  });
-}
+export const withdrawOperatorFees = clusterAction<WithdrawOperatorFeesParameters>({
+  target: "vault", functionName: "withdrawOperatorFees", roles: ["operator"],
+  args: (parameters) => [parameters.to],
+  check: (_, { cluster, site }) => requireOwed(site, cluster.vault.operatorFeesOwed()),
+});

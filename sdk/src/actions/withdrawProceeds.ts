@@ -1,31 +1,15 @@
-import { PreflightError } from "../errors";
-import { clusterCall } from "./internal/clusterCall";
-import type { ClusterShareContext } from "./internal/context";
-import { read } from "./internal/read";
-import type { ActionReceipt } from "./internal/transact";
+import { requireOwed } from "./internal/checks";
+import { clusterAction, type PayoutParameters } from "./internal/clusterCall";
 
-export interface WithdrawProceedsParameters {
-  clusterId: bigint;
-  /** Who receives the stablecoin. */
-  to: string;
-}
+export type WithdrawProceedsParameters = PayoutParameters;
 
 /**
  * Sends the raise's proceeds (raise minus protocol fee) to `to`, to buy the hardware. Operator only.
  * Preflight: the signer's role and the action's own state, then a simulation.
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
-export async function withdrawProceeds(ctx: ClusterShareContext, parameters: WithdrawProceedsParameters): Promise<ActionReceipt> {
-  return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: "offering",
-    functionName: "withdrawProceeds",
-    args: [parameters.to],
-    roles: ["operator"],
-    check: async (cluster) => {
-      if ((await read("ClusterOffering", "proceedsOwed", cluster.offering.proceedsOwed())) === 0n) {
-        throw new PreflightError("ClusterOffering", "withdrawProceeds", "owed", "NothingToWithdraw");
-      }
-    },
-  });
-}
+export const withdrawProceeds = clusterAction<WithdrawProceedsParameters>({
+  target: "offering", functionName: "withdrawProceeds", roles: ["operator"],
+  args: (parameters) => [parameters.to],
+  check: (_, { cluster, site }) => requireOwed(site, cluster.offering.proceedsOwed()),
+});

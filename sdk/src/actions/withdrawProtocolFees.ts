@@ -1,11 +1,10 @@
 import { PreflightError } from "../errors";
-import { clusterCall } from "./internal/clusterCall";
+import { clusterCall, type ClusterParameters } from "./internal/clusterCall";
 import type { ClusterShareContext } from "./internal/context";
 import { read } from "./internal/read";
 import type { ActionReceipt } from "./internal/transact";
 
-export interface WithdrawProtocolFeesParameters {
-  clusterId: bigint;
+export interface WithdrawProtocolFeesParameters extends ClusterParameters {
   /** `vault`: the protocol's share of released rent; `offering`: its fee on the raise. */
   from: "vault" | "offering";
 }
@@ -16,18 +15,14 @@ export interface WithdrawProtocolFeesParameters {
  * @throws PreflightError `NothingToWithdraw`; ClusterShareError; RpcError.
  */
 export async function withdrawProtocolFees(ctx: ClusterShareContext, parameters: WithdrawProtocolFeesParameters): Promise<ActionReceipt> {
+  const contract = parameters.from === "vault" ? "RevenueVault" : "ClusterOffering";
   return clusterCall(ctx, {
-    clusterId: parameters.clusterId,
-    target: parameters.from,
-    functionName: "withdrawProtocolFees",
-    args: [],
-    check: async (cluster) => {
+    clusterId: parameters.clusterId, target: parameters.from, functionName: "withdrawProtocolFees", args: [],
+    check: async ({ cluster }) => {
       const owed = parameters.from === "vault"
-        ? await read("RevenueVault", "protocolFeesOwed", cluster.vault.protocolFeesOwed())
-        : await read("ClusterOffering", "protocolFeeOwed", cluster.offering.protocolFeeOwed());
-      if (owed === 0n) {
-        throw new PreflightError(parameters.from === "vault" ? "RevenueVault" : "ClusterOffering", "withdrawProtocolFees", "owed", "NothingToWithdraw");
-      }
+        ? await read(contract, "protocolFeesOwed", cluster.vault.protocolFeesOwed())
+        : await read(contract, "protocolFeeOwed", cluster.offering.protocolFeeOwed());
+      if (owed === 0n) throw new PreflightError(contract, "withdrawProtocolFees", "owed", "NothingToWithdraw");
     },
   });
 }

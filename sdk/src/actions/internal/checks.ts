@@ -29,9 +29,28 @@ export function requireAddress(site: CheckSite, address: string, what: string): 
 
 /** Refuses while the guardian has paused the cluster (new money in, transfers, settlement). */
 export async function requireNotPaused(site: CheckSite, cluster: ClusterHandle): Promise<void> {
-  if (await read("ClusterShareToken", "paused", cluster.token.paused())) {
-    throw new PreflightError(site.contract, site.functionName, "paused", "EnforcedPause");
-  }
+  await requirePauseState(site, cluster, false);
+}
+
+/** Refuses unless the cluster's pause state is `paused` (`EnforcedPause` when paused, `ExpectedPause` when not). */
+export async function requirePauseState(site: CheckSite, cluster: ClusterHandle, paused: boolean): Promise<void> {
+  const now = await read("ClusterShareToken", "paused", cluster.token.paused());
+  if (now !== paused) throw new PreflightError(site.contract, site.functionName, "paused", now ? "EnforcedPause" : "ExpectedPause");
+}
+
+/** Refuses a withdrawal of nothing (`NothingToWithdraw`): `owed` is the contract's own figure. */
+export async function requireOwed(site: CheckSite, owed: Promise<bigint>): Promise<void> {
+  if ((await read(site.contract, "owed", owed)) === 0n) throw new PreflightError(site.contract, site.functionName, "owed", "NothingToWithdraw");
+}
+
+/**
+ * Refuses a step that a delay or a deadline holds back until `readyAt` (Unix seconds): the transaction runs in the
+ * next block, one second after the latest at the earliest.
+ */
+export async function requireTimeReached(
+  site: CheckSite, cluster: ClusterHandle, readyAt: bigint, check: string, errorName: string, args: Record<string, unknown> = {},
+): Promise<void> {
+  if ((await latestTimestamp(site, cluster)) + 1n < readyAt) throw new PreflightError(site.contract, site.functionName, check, errorName, args);
 }
 
 /** Refuses when `owner` holds less than `needed` of `token` (shares or stablecoin). */
