@@ -1,20 +1,16 @@
 /**
  * The stack the SDK read tests run against: a Hardhat node over JSON-RPC with Multicall3 at its canonical address,
  * the protocol with two clusters (a raise that sold out and now earns and redeems; a raise that failed), and the
- * local runner serving the real built subgraph of that factory. The runner does not poll: tests sync it, or hold
- * it behind the head.
+ * local runner serving the real built subgraph (npm run subgraph:build, pointed at this factory). The runner does
+ * not poll: tests sync it, or hold it behind the head.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   closeEpochAt, deployCluster, ethers, increaseTime, latestTimestamp, launchParams, navParams, DAY, SHARE, type Deployment,
 } from "../helpers/fixtures";
-import { startRpcNode } from "../helpers/rpcNode";
-import { buildSubgraph } from "../../scripts/subgraph/build";
+import { ensureSubgraphBuilt, indexChain } from "../../scripts/demo/indexing";
 import { deployMulticall3 } from "../../scripts/deploy/multicall3";
-import { startRunner, type Runner } from "../../runner/src/runner";
+import type { Runner } from "../../runner/src/runner";
 import { ClusterOffering__factory, ClusterShareToken__factory, type ClusterOffering, type ClusterShareToken } from "../../sdk/src/types";
 import type { Deployment as SdkDeployment } from "../../sdk/src/deployment";
 
@@ -39,9 +35,33 @@ async function invest(d: Deployment, offering: ClusterOffering, investor: Hardha
   await offering.connect(investor).buy(whole * d.unit, investor.address);
 }
 
+/** Accounts holding one wei of cluster 0's shares: past the subgraph's 1,000-row page. */
+export const DUST_HOLDERS = 1_200;
+
+/**
+ * Sends one wei of shares from `from` to `count` fresh addresses, a few hundred transfers per block (automining
+ * paused), so a cluster has more positions than one subgraph page holds.
+ */
+async function spreadDust(d: Deployment, from: HardhatEthersSigner, count: number): Promise<void> {
+  const perBlock = 400;
+  const token = await d.token.getAddress();
+  // Straight to the node: it fills in the nonce, where a signer would ask for it, the chain id and fees per transfer.
+  const send = (to: string) => ethers.provider.send("eth_sendTransaction", [{
+    from: from.address, to: token, gas: "0x11170", data: d.token.interface.encodeFunctionData("transfer", [to, 1n]),
+  }]);
+  await ethers.provider.send("evm_setAutomine", [false]);
+  try {
+    for (let sent = 0; sent < count; sent += perBlock) {
+      for (let i = sent; i < Math.min(count, sent + perBlock); i++) await send(ethers.getAddress(ethers.hexlify(ethers.randomBytes(20))));
+      await ethers.provider.send("evm_mine", []);
+    }
+  } finally {
+    await ethers.provider.send("evm_setAutomine", [true]);
+  }
+}
+
 /** Deploys, plays the scenario, starts the runner and indexes to the head. */
 export async function startReadStack(): Promise<ReadStack> {
-  const node = await startRpcNode();
   const multicall3 = await deployMulticall3(ethers.provider);
   const startBlock = await ethers.provider.getBlockNumber();
   const d = await deployCluster({ raise: { price: 2n, softCap: 400_000n, hardCap: 1_000_000n, duration: RAISE_DAYS * DAY }, reserveBps: 2_000n });
@@ -96,22 +116,19 @@ export async function startReadStack(): Promise<ReadStack> {
   const dave = d.holders[3];
   await d.queue.connect(dave).requestRedeem(500n * SHARE, dave.address, dave.address);
   await increaseTime(DAY);
+  await spreadDust(d, alice, DUST_HOLDERS);
 
-  const buildDir = dirname(buildSubgraph(
-    { network: "hardhat", factory: await d.factory.getAddress(), startBlock },
-    mkdtempSync(join(tmpdir(), "clustershare-sdk-subgraph-")),
-  ));
-  const runner = await startRunner({ buildDir, rpcUrl: node.url, port: 0, blockRange: 200 });
-  await runner.sync();
-  if (runner.indexer.error) throw new Error(`indexing failed: ${runner.indexer.error.message}`);
+  // The built subgraph (npm run subgraph:build) pointed at this factory: the mappings do not depend on addresses.
+  ensureSubgraphBuilt();
+  const indexed = await indexChain(await d.factory.getAddress(), startBlock);
+  // The fallback tests stop the runner before the stack closes it: closing twice must be harmless.
+  const closeRunner = indexed.runner.close.bind(indexed.runner);
+  let runnerClosed: Promise<void> | undefined;
+  indexed.runner.close = () => (runnerClosed ??= closeRunner());
   const { chainId } = await ethers.provider.getNetwork();
   return {
-    d, failed, alice, bob, carol, rpcUrl: node.url, runner, subgraphUrl: runner.url!,
+    d, failed, alice, bob, carol, rpcUrl: indexed.rpcUrl, runner: indexed.runner, subgraphUrl: indexed.subgraphUrl,
     deployment: { network: "hardhat", chainId: Number(chainId), startBlock, factory: await d.factory.getAddress(), multicall3 },
-    async close() {
-      // The fallback tests stop the runner themselves.
-      await runner.close().catch(() => undefined);
-      await node.close();
-    },
+    close: () => indexed.close(),
   };
 }
