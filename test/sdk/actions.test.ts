@@ -8,7 +8,7 @@ import {
 import { startRpcNode } from "../helpers/rpcNode";
 import { deployUniswap } from "../helpers/uniswap";
 import { MockTransferPolicy__factory, MockV3Aggregator__factory } from "../../sdk/src/types";
-import type { ClusterShareContext } from "../../sdk/src/context";
+import { createContext, type ClusterShareContext } from "../../sdk/src/context";
 import { ClusterShareError, PreflightError, RpcError } from "../../sdk/src/errors";
 import * as actions from "../../sdk/src/actions";
 import { rpcContexts } from "./rpcContext";
@@ -385,8 +385,9 @@ describe("SDK actions over JSON-RPC against a Hardhat node", () => {
     const unknown = await actions.claim(await as(alice), { clusterId: 99n }).catch((e) => e);
     expect(unknown).toBeInstanceOf(ClusterShareError);
     expect(unknown).toMatchObject({ contract: "ClusterFactory", errorName: "UnknownCluster", functionName: "cluster", args: { clusterId: 99n } });
+    // Nothing listens on port 9: every request fails at the HTTP layer.
     const dead = rpcContexts("http://127.0.0.1:9", rpc.deployment.factory);
-    const offline = await actions.claim(await dead.as(alice.address).catch(() => ({ ...rpc.reader(), provider: dead.provider, signer: Wallet.createRandom() })), { clusterId }).catch((e) => e);
+    const offline = await actions.claim(createContext({ provider: dead.provider, signer: Wallet.createRandom(), deployment: dead.deployment }), { clusterId }).catch((e) => e);
     dead.provider.destroy();
     expect(offline).toBeInstanceOf(RpcError);
     expect(offline).toMatchObject({ method: "eth_call", contract: "ClusterFactory", functionName: "cluster" });

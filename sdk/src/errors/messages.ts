@@ -10,6 +10,7 @@ export type ErrorArgs = Record<string, unknown>;
 
 const s = (value: unknown): string => String(value);
 
+/** The sentence for each contract error name, given the error's decoded arguments by name. */
 export const ERROR_MESSAGES: Record<string, (a: ErrorArgs) => string> = {
   // Shared by every cluster contract (IClusterErrors).
   Unauthorized: (a) => `${s(a.caller)} does not hold the role this function needs`,
