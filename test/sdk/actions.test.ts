@@ -7,7 +7,7 @@ import {
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { deployUniswap } from "../helpers/uniswap";
-import { MockTransferPolicy__factory, MockV3Aggregator__factory } from "../../sdk/src/types";
+import { MockTransferPolicy__factory, MockV3Aggregator__factory, SwitchableFeeStablecoin__factory } from "../../sdk/src/types";
 import { createContext, type ClusterShareContext } from "../../sdk/src/context";
 import { ClusterShareError, PreflightError, RpcError } from "../../sdk/src/errors";
 import * as actions from "../../sdk/src/actions";
@@ -365,6 +365,22 @@ describe("SDK actions over JSON-RPC against a Hardhat node", () => {
       expect(await d.stable.balanceOf(to)).toBe(4_000n * d.unit);
       await refusedBeforeSending(alice, async () => actions.refund(ctx, { clusterId: allowlisted }), "balance", "NothingToRefund");
     });
+  });
+
+  it("approves a stablecoin without EIP-2612 (USDT-like), and refuses a permit it cannot take", async () => {
+    const usdt = await new SwitchableFeeStablecoin__factory(d.admin).deploy(6);
+    const launched = await actions.launchCluster(await as(d.operator), launchParams({
+      stablecoin: await usdt.getAddress(), revenueFeed: await d.feed.getAddress(),
+      offering: { pricePerShare: d.unit, softCap: 10n * d.unit, hardCap: 100n * d.unit, deadline: (await latestTimestamp()) + BigInt(DAY), minPerAccount: 0n, maxPerAccount: 0n },
+      nav: navParams(),
+    }));
+    await usdt.mint(carol.address, 50n * d.unit);
+    await refusedBeforeSending(carol, async () => actions.buy(await as(carol), { clusterId: launched.clusterId, assets: 20n * d.unit, authorization: "permit" }), "permit", "PermitUnsupported");
+    const nonce = await provider.getTransactionCount(carol.address);
+    const bought = await actions.buy(await as(carol), { clusterId: launched.clusterId, assets: 20n * d.unit });
+    expect(bought.authorization).toBe("approve");
+    expect(bought.shares).toBe(20n * SHARE);
+    expect(await provider.getTransactionCount(carol.address)).toBe(nonce + 2);
   });
 
   it("hands the cluster to a new operator in two steps, sets the keeper and the metadata", async () => {
