@@ -4,6 +4,7 @@
  * math property tests to compare the pure maths with the contracts' own views.
  */
 import type { Deployment } from "../helpers/fixtures";
+import type { NavOracle } from "../../sdk/src/types";
 import { ethers } from "../helpers/fixtures";
 import {
   REDEMPTION_QUEUE_SLOTS,
@@ -54,9 +55,9 @@ export async function readAccount(d: Deployment, account: string): Promise<Share
   return unpackAccount(packed, accrued);
 }
 
-/** The depreciation schedule from the NAV oracle's `schedule()` view. */
-export async function readSchedule(d: Deployment): Promise<DepreciationSchedule> {
-  const s = await d.nav.schedule();
+/** The depreciation schedule from a NAV oracle's `schedule()` view. */
+export async function readSchedule(nav: NavOracle): Promise<DepreciationSchedule> {
+  const s = await nav.schedule();
   return { cost: s.cost, start: s.start, usefulLife: s.usefulLife, salvageBps: s.salvageBps, maxDeviationBps: s.maxDeviationBps };
 }
 

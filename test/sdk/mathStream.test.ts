@@ -157,7 +157,7 @@ describe.each([6, 18])("stream, NAV and epoch-close maths equal the contracts (%
     const [stream, accounts, schedule, close, reserve, totalSupply] = await Promise.all([
       readStream(d),
       Promise.all(holders.map((h) => readAccount(d, h))),
-      readSchedule(d),
+      readSchedule(d.nav),
       readCloseInputs(d),
       d.vault.reserve(),
       d.token.totalSupply(),

@@ -10,4 +10,5 @@ export * from "./nav";
 export * from "./offering";
 export * from "./vault";
 export * from "./queue";
+export * from "./oracle";
 export * from "./storageLayout";

@@ -4,6 +4,7 @@
  */
 import { BPS, WAD } from "./constants";
 import { ceilDiv, max } from "./bigint";
+import type { FeedReading } from "./oracle";
 
 /** The depreciation schedule: the NavOracle `schedule()` view. */
 export interface DepreciationSchedule {
@@ -31,14 +32,6 @@ export function depreciatedValue(schedule: DepreciationSchedule, timestamp: bigi
   return salvage + ((schedule.cost - salvage) * (schedule.usefulLife - elapsed)) / schedule.usefulLife;
 }
 
-/** A usable appraisal: the feed's answer scaled to stablecoin units when OracleLib's checks passed. */
-export interface Appraisal {
-  /** Stablecoin units (the appraisal feed's answer through OracleLib.scale). */
-  value: bigint;
-  /** The answer's `updatedAt`, Unix seconds. */
-  updatedAt: bigint;
-}
-
 /** NavOracle `hardwareValue()`: the hardware's value, when it was observed and whether the appraisal was used. */
 export interface HardwareValue {
   value: bigint;
@@ -47,22 +40,23 @@ export interface HardwareValue {
 }
 
 /**
- * NavOracle `hardwareValue()` at `timestamp`: the appraisal when there is one that passed the feed checks, lies
- * within `maxDeviationBps` of the schedule and is no older than the last published round, else the schedule.
- * @param appraisal Null when there is no appraisal feed or its read failed (stale, non-positive, wrong decimals).
+ * NavOracle `hardwareValue()` at `timestamp`: the appraisal when its read passed OracleLib's checks, it lies within
+ * `maxDeviationBps` of the schedule and is no older than the last published round; else the schedule.
+ * @param appraisal {@link readFeed} of the appraisal feed at `timestamp` in the stablecoin's decimals; null when
+ *        the oracle has no appraisal feed (`appraisalFeed().aggregator` zero) or the feed's calls fail.
  * @param lastRoundUpdatedAt `latestRoundData().updatedAt` of the NAV oracle, zero before its first round.
  * @returns Null before the hardware is acquired.
  */
 export function hardwareValueAt(
   schedule: DepreciationSchedule,
-  appraisal: Appraisal | null,
+  appraisal: FeedReading | null,
   lastRoundUpdatedAt: bigint,
   timestamp: bigint,
 ): HardwareValue | null {
   const value = depreciatedValue(schedule, timestamp);
   if (value === null) return null;
   const scheduled = { value, observedAt: timestamp, appraised: false };
-  if (appraisal === null) return scheduled;
+  if (appraisal === null || appraisal.status !== "Ok") return scheduled;
   const band = (value * schedule.maxDeviationBps) / BPS;
   if (appraisal.value + band < value || appraisal.value > value + band) return scheduled;
   if (appraisal.updatedAt < lastRoundUpdatedAt) return scheduled;
