@@ -1,4 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { Wallet } from "ethers";
 import { attest, deployCluster, increaseTime, latestTimestamp, ethers, SHARE, type Deployment } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
@@ -8,6 +13,8 @@ import { buyThenClaim } from "../../examples/buyThenClaim";
 import { portfolio } from "../../examples/portfolio";
 import { rpcContexts } from "./rpcContext";
 import { deployMulticall3 } from "../../scripts/deploy/multicall3";
+
+const run = promisify(execFile);
 
 describe("the examples, run against a Hardhat node over JSON-RPC", () => {
   let node: Awaited<ReturnType<typeof startRpcNode>>;
@@ -56,6 +63,18 @@ describe("the examples, run against a Hardhat node over JSON-RPC", () => {
     expect(await d.token.balanceOf(bob.address)).toBe(result.shares);
     expect(result.claimed).toBeGreaterThan(0n);
     expect(await d.stable.balanceOf(claimTo)).toBe(result.claimed);
+  });
+
+  it("portfolio runs as a command-line script too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clustershare-examples-"));
+    const deployment = join(dir, "localhost.json");
+    writeFileSync(deployment, JSON.stringify(rpc.deployment));
+    const { stdout } = await run(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "examples/portfolio.ts", "--account", d.holders[0].address], {
+      cwd: join(__dirname, "../.."), env: { ...process.env, RPC_URL: node.url, DEPLOYMENT: deployment }, timeout: 120_000,
+    });
+    expect(stdout).toContain("csH100FRA");
+    expect(stdout).toContain("1,000,000");
+    expect(stdout).toMatch(/from the chain at block \d+/);
   });
 
   it("portfolio shows each account's shares, yield and value from the chain", async () => {
