@@ -67,6 +67,8 @@ export async function buy(ctx: ClusterShareContext, parameters: BuyParameters): 
     throw new PreflightError(site.contract, site.functionName, "amount", "ZeroAmount", {}, "the amount buys less than one lot");
   }
   checkPriceBound(site, parameters, shares, cost);
+  // Checked again on the simulation of the purchase itself, on the pending block: issuance prices at NAV then.
+  const priceBound = (minted: unknown) => checkPriceBound(site, parameters, minted as bigint, cost);
   await requireUnderHardCap(cluster, site, cost);
   await requireTransferAllowed(site, cluster, "0x0000000000000000000000000000000000000000", receiver, shares);
   await requireBalance(site, cluster.stablecoin, "ERC20Permit", buyer, cost);
@@ -86,14 +88,14 @@ export async function buy(ctx: ClusterShareContext, parameters: BuyParameters): 
     const permit = await signPermit(cluster.stablecoin, signer, spender, cost, deadline, domain);
     result = await transact(ctx, {
       contract: offering, name: site.contract, functionName: "buyWithPermit",
-      args: [cost, receiver, permit.deadline, permit.v, permit.r, permit.s],
+      args: [cost, receiver, permit.deadline, permit.v, permit.r, permit.s], checkSimulated: priceBound,
     });
   } else {
     if (allowance < cost) {
       authorization = "approve";
       await ensureAllowance(ctx, cluster, signer, spender, cost);
     }
-    result = await transact(ctx, { contract: offering, name: site.contract, functionName: "buy", args: [cost, receiver] });
+    result = await transact(ctx, { contract: offering, name: site.contract, functionName: "buy", args: [cost, receiver], checkSimulated: priceBound });
   }
   const purchase = findEvent(result.events, "SharesPurchased")!;
   return { ...result, shares: purchase.args.shares as bigint, assets: purchase.args.assets as bigint, authorization };

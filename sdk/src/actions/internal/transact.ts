@@ -18,6 +18,8 @@ export interface ContractCall {
   name: ContractName;
   functionName: string;
   args: readonly unknown[];
+  /** Checks the simulated call's return value before anything is sent (a price bound on the shares it mints). */
+  checkSimulated?: (result: unknown) => void;
 }
 
 /**
@@ -28,12 +30,14 @@ export interface ContractCall {
 export async function transact(ctx: ClusterShareContext, call: ContractCall): Promise<ActionReceipt> {
   const signer = signerOf(ctx, call.name, call.functionName);
   const method = call.contract.connect(signer).getFunction(call.functionName);
+  let simulated: unknown;
   try {
     // The pending block is where the transaction will run (its timestamp, not the latest block's).
-    await method.staticCall(...call.args, { blockTag: "pending" });
+    simulated = await method.staticCall(...call.args, { blockTag: "pending" });
   } catch (error) {
     throw toClusterShareError(error, call.name, call.functionName);
   }
+  call.checkSimulated?.(simulated);
   let tx;
   try {
     tx = await method.send(...call.args);
