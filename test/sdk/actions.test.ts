@@ -354,6 +354,23 @@ describe("SDK actions over JSON-RPC against a Hardhat node", () => {
       await refusedBeforeSending(d.operator, async () => actions.excludePool(await as(d.operator), { clusterId: allowlisted, pairedToken: stable }), "locked", "SharesLocked");
     });
 
+    it("prepares a pool on an active allowlisted cluster: allowlisted, then excluded, each step once", async () => {
+      const launched = await actions.launchCluster(await as(d.operator), launchParams({
+        stablecoin: await d.stable.getAddress(), revenueFeed: await d.feed.getAddress(), withAllowlist: true,
+        initialHolder: alice.address, initialShares: 1_000n * SHARE, nav: navParams({ hardwareCost: 1_000n * d.unit }),
+      }));
+      const stable = await d.stable.getAddress();
+      const params = { clusterId: launched.clusterId, pairedToken: stable, allowlistExpiry: (await latestTimestamp()) + BigInt(365 * DAY) };
+      const prepared = await actions.prepareDexPool(await as(d.operator), params);
+      expect(prepared.allowlisted?.events.find((e) => e.name === "AllowlistUpdated")).toBeDefined();
+      expect(prepared.excluded?.events.find((e) => e.name === "ExclusionSet")?.args.account).toBe(prepared.pool);
+      const token = (await d.factory.cluster(launched.clusterId)).contracts;
+      expect(await (await ethers.getContractAt("AllowlistPolicy", token.policy)).isAllowed(prepared.pool)).toBe(true);
+      expect(await (await ethers.getContractAt("ClusterShareToken", token.token)).isExcluded(prepared.pool)).toBe(true);
+      const again = await actions.prepareDexPool(await as(d.operator), params);
+      expect(again).toEqual({ pool: prepared.pool });
+    });
+
     it("refunds a failed raise, only once it failed", async () => {
       const ctx = await as(alice);
       await refusedBeforeSending(alice, async () => actions.refund(ctx, { clusterId: allowlisted }), "phase", "RefundsNotOpen");
