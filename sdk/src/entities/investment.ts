@@ -24,7 +24,7 @@ export interface ClusterInvestment {
 /** An account's whole picture across every cluster it has anything in, by cluster id. */
 export interface Investment {
   account: string;
-  /** Unix seconds of the block the answer reflects (earned is as of then). */
+  /** Unix seconds of the block the answer reflects (earned is as of then); 0 from the subgraph when it holds nothing for the account. */
   timestamp: number;
   clusters: ClusterInvestment[];
 }

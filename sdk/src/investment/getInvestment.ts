@@ -67,9 +67,20 @@ export async function getInvestment(ctx: ReadContext, accountAddress: string): P
     async (endpoint) => {
       const rows = await querySubgraph<InvestmentRows>(endpoint, INVESTMENT_QUERY, { account: account.toLowerCase() });
       if (rows.positions.length === ROWS || rows.purchases.length === ROWS) throw new TooManyRowsError(`more than ${ROWS} rows for ${account}`);
-      const vaults = rows.positions.map((p) => p.cluster.vault);
-      // Decimals first (cached after the first read), so the plans below can be built before the one multicall.
-      const { head: firstHead } = await maybeDecimals(ctx, rows._meta, vaults);
+      // The live calls need only addresses, so the stablecoin decimals (read once per cluster) ride in the same
+      // multicall; amounts are built once it has answered.
+      const plans = rows.positions.map((p) => liveFigures(
+        {
+          token: getAddress(p.cluster.token), vault: getAddress(p.cluster.vault), offering: getAddress(p.cluster.offering),
+          redemptionQueue: getAddress(p.cluster.redemptionQueue), navOracle: getAddress(p.cluster.navOracle), policy: getAddress(p.cluster.policy),
+        },
+        account,
+        {
+          requestId: p.openRedemptionRequest && BigInt(p.sharesPendingRedemption) > 0n ? BigInt(p.openRedemptionRequest.requestId) : null,
+          withTerms: p.cluster.state === "RaiseFailed",
+        },
+      ));
+      const answer = await chainAtSubgraphBlock(ctx, rows._meta, rows.positions.map((p) => p.cluster.vault), plans.flatMap((p) => p.calls));
       const holdings = rows.positions.map((p): Holding => {
         const cluster = clusterFromSubgraph(p.cluster, decimalsOf(ctx, p.cluster.vault), getAddress);
         const open = p.openRedemptionRequest;
@@ -87,22 +98,10 @@ export async function getInvestment(ctx: ReadContext, accountAddress: string): P
             })),
         };
       });
-      const plans = holdings.map((h) => liveFigures(h.cluster.contracts, account, {
-        requestId: h.request && h.request.pending > 0n ? h.request.requestId : null,
-        withTerms: h.cluster.state === "RaiseFailed",
-      }));
-      const live = plans.flatMap((p) => p.calls);
-      const answer = live.length > 0 ? await chainAtSubgraphBlock(ctx, rows._meta, [], live) : { head: firstHead ?? (await ctx.provider.getBlockNumber()), results: [], timestamp: 0 };
       return { data: assemble(account, holdings, plans, answer.results, answer.timestamp), meta: rows._meta, head: answer.head };
     },
     () => investmentFromChain(ctx, account),
   );
-}
-
-/** Reads the decimals not cached yet (with the head); nothing when all are cached. */
-async function maybeDecimals(ctx: ReadContext, meta: SubgraphMeta, vaults: string[]): Promise<{ head?: number }> {
-  if (vaults.every((v) => ctx.decimalsByVault.has(getAddress(v)))) return {};
-  return chainAtSubgraphBlock(ctx, meta, vaults, []);
 }
 
 function assemble(
