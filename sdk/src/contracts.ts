@@ -14,17 +14,7 @@ import { abi as redemptionQueueAbi } from "../../artifacts/contracts/redemption/
 import { abi as allowlistPolicyAbi } from "../../artifacts/contracts/compliance/AllowlistPolicy.sol/AllowlistPolicy.json";
 import { abi as erc20PermitAbi } from "../../artifacts/@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol/ERC20Permit.json";
 import { abi as aggregatorAbi } from "../../artifacts/@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol/AggregatorV3Interface.json";
-import type {
-  AggregatorV3Interface,
-  AllowlistPolicy,
-  ClusterFactory,
-  ClusterOffering,
-  ClusterShareToken,
-  ERC20Permit,
-  NavOracle,
-  RedemptionQueue,
-  RevenueVault,
-} from "./types";
+import type * as typechain from "./types";
 
 export type {
   AggregatorV3Interface,
@@ -62,20 +52,20 @@ function connector<T>(abi: readonly unknown[]): (address: string, runner?: Contr
 // Each handle maker is marked pure so a bundler drops the ones (and their ABIs) a page never uses.
 
 /** The cluster registry and launcher at `address`. */
-export const clusterFactoryAt = /* @__PURE__ */ connector<ClusterFactory>(clusterFactoryAbi);
+export const clusterFactoryAt = /* @__PURE__ */ connector<typechain.ClusterFactory>(clusterFactoryAbi);
 /** A cluster's share token (ERC-20, permit, yield stream) at `address`. */
-export const shareTokenAt = /* @__PURE__ */ connector<ClusterShareToken>(shareTokenAbi);
+export const shareTokenAt = /* @__PURE__ */ connector<typechain.ClusterShareToken>(shareTokenAbi);
 /** A cluster's revenue vault at `address`. */
-export const revenueVaultAt = /* @__PURE__ */ connector<RevenueVault>(revenueVaultAbi);
+export const revenueVaultAt = /* @__PURE__ */ connector<typechain.RevenueVault>(revenueVaultAbi);
 /** A cluster's offering (primary market) at `address`. */
-export const offeringAt = /* @__PURE__ */ connector<ClusterOffering>(offeringAbi);
+export const offeringAt = /* @__PURE__ */ connector<typechain.ClusterOffering>(offeringAbi);
 /** A cluster's NAV oracle at `address`. */
-export const navOracleAt = /* @__PURE__ */ connector<NavOracle>(navOracleAbi);
+export const navOracleAt = /* @__PURE__ */ connector<typechain.NavOracle>(navOracleAbi);
 /** A cluster's redemption queue at `address`. */
-export const redemptionQueueAt = /* @__PURE__ */ connector<RedemptionQueue>(redemptionQueueAbi);
+export const redemptionQueueAt = /* @__PURE__ */ connector<typechain.RedemptionQueue>(redemptionQueueAbi);
 /** A cluster's allowlist transfer policy at `address`. */
-export const allowlistPolicyAt = /* @__PURE__ */ connector<AllowlistPolicy>(allowlistPolicyAbi);
+export const allowlistPolicyAt = /* @__PURE__ */ connector<typechain.AllowlistPolicy>(allowlistPolicyAbi);
 /** The stablecoin (any ERC-20 with EIP-2612 permit) at `address`. */
-export const stablecoinAt = /* @__PURE__ */ connector<ERC20Permit>(erc20PermitAbi);
+export const stablecoinAt = /* @__PURE__ */ connector<typechain.ERC20Permit>(erc20PermitAbi);
 /** A Chainlink-style feed (revenue, appraisal, the NAV oracle itself) at `address`. */
-export const aggregatorAt = /* @__PURE__ */ connector<AggregatorV3Interface>(aggregatorAbi);
+export const aggregatorAt = /* @__PURE__ */ connector<typechain.AggregatorV3Interface>(aggregatorAbi);

@@ -5,7 +5,8 @@
  */
 import type { Deployment } from "../helpers/fixtures";
 import type { NavOracle } from "../../sdk/src/types";
-import { ethers } from "../helpers/fixtures";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { SHARE, ethers } from "../helpers/fixtures";
 import {
   REDEMPTION_QUEUE_SLOTS,
   SHARE_TOKEN_SLOTS,
@@ -153,6 +154,21 @@ export async function readSettlementInputs(d: Deployment): Promise<SettlementInp
     reserve,
     paused,
   };
+}
+
+/** Spreads holders[0]'s shares: holders 1..count-1 get `first`, then `step` fewer shares each (whole shares). */
+export async function spreadShares(d: Deployment, count: number, first: bigint, step: bigint): Promise<void> {
+  const [from, ...rest] = d.holders.slice(0, count);
+  for (const [i, h] of rest.entries()) await d.token.connect(from).transfer(h.address, (first - BigInt(i) * step) * SHARE);
+}
+
+/**
+ * `holder` requests to redeem `permille` of its shares for itself. A request refused by the queue (an open request
+ * in an older era, RequestInProgress) is skipped: the sequence goes on without it.
+ */
+export async function requestPart(d: Deployment, holder: HardhatEthersSigner, permille: number): Promise<void> {
+  const shares = ((await d.token.balanceOf(holder.address)) * BigInt(permille)) / 1000n;
+  if (shares > 0n) await d.queue.connect(holder).requestRedeem(shares, holder.address, holder.address).catch(() => undefined);
 }
 
 /**

@@ -130,7 +130,23 @@ describe("appraisal and hardware value maths equal the NAV oracle", () => {
           await checkAfter(wait);
         }
       }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        endOnFailure: true,
+        // Always also: a believable fresh appraisal (used), one from the future, a zero one, then a stale one.
+        examples: [
+          [
+            [
+              [{ kind: "appraise", permille: 1050, sign: 1, age: 60 }, 60n],
+              [{ kind: "publish" }, 60n],
+              [{ kind: "appraise", permille: 1000, sign: 1, age: -3_600 }, 60n],
+              [{ kind: "appraise", permille: 1000, sign: 0, age: 0 }, 60n],
+              [{ kind: "appraise", permille: 1000, sign: 1, age: 2 * DAY }, 60n],
+            ],
+          ],
+        ],
+      },
     );
     console.log(`appraisal maths: ${JSON.stringify({ statuses: [...statuses], ...sources })}`);
     expect([...statuses].sort()).toEqual(["InvalidTimestamp", "NonPositive", "Ok", "Stale"]);

@@ -12,10 +12,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { EPOCH, SHARE, closeEpochAt, deployCluster, ethers, latestTimestamp, snapshot, type Deployment } from "../helpers/fixtures";
+import { EPOCH, closeEpochAt, deployCluster, ethers, latestTimestamp, snapshot, type Deployment } from "../helpers/fixtures";
 import { expectRevert } from "../helpers/assertions";
 import { claimable, pendingShares, redeemAssets, settlementFill } from "../../sdk/src/math";
-import { mineAt, readEra, readPosition, readResolvedEra, readSettlementInputs, readStoredClaimable } from "./mathChainState";
+import { mineAt, readPosition, readResolvedEra, readSettlementInputs, readStoredClaimable, requestPart, spreadShares } from "./mathChainState";
 
 const RUNS = Number(process.env.MATH_RUNS ?? 25);
 const STEPS = Number(process.env.MATH_STEPS ?? 20);
@@ -53,21 +53,16 @@ describe("redemption queue maths equal the contract", () => {
 
   beforeAll(async () => {
     d = await deployCluster({ stableDecimals: 6 });
-    const [first, ...rest] = d.holders.slice(0, HOLDERS);
-    for (const [i, h] of rest.entries()) await d.token.connect(first).transfer(h.address, BigInt(300_000 - i * 50_000) * SHARE);
+    await spreadShares(d, HOLDERS, 300_000n, 50_000n);
     restore = await snapshot();
   });
 
   async function apply(a: Action): Promise<void> {
     const holders = d.holders.slice(0, HOLDERS);
     switch (a.kind) {
-      case "request": {
-        const h = holders[a.holder];
-        const shares = ((await d.token.balanceOf(h.address)) * BigInt(a.permille)) / 1000n;
-        // A request in a newer era while an older one is still pending is refused (RequestInProgress): skipped.
-        if (shares > 0n) await d.queue.connect(h).requestRedeem(shares, h.address, h.address).catch(() => undefined);
+      case "request":
+        await requestPart(d, holders[a.holder], a.permille);
         return;
-      }
       case "cancel": {
         const h = holders[a.holder];
         const p = await readPosition(d, h.address);
