@@ -1,8 +1,8 @@
 /**
  * Amounts that carry their decimals: a raw integer in base units with the token's decimals (and symbol), formatted
  * and parsed exactly. No floating point anywhere: ethers' `formatUnits`/`parseUnits` convert between base units and
- * decimal strings, and `Intl.NumberFormat` (which formats decimal strings exactly since ECMA-402 NumberFormat v3,
- * Node 20) groups digits and truncates for display.
+ * decimal strings, bigint arithmetic truncates for display, and `Intl.NumberFormat` groups the whole part (a bigint)
+ * and gives the locale's decimal mark.
  */
 import { formatUnits, parseUnits } from "ethers";
 
@@ -88,19 +88,29 @@ export function toDecimalString(value: Amount): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** Formats an amount for people: grouped, truncated (never rounded up) to `maxFractionDigits`. */
+/**
+ * Formats an amount for people: truncated toward zero to `maxFractionDigits` (a balance is never overstated), the
+ * whole part grouped by the locale, the locale's decimal mark. Exact for any size: the digits are cut with bigint
+ * arithmetic and `Intl.NumberFormat` only formats the whole part, as a bigint.
+ */
 export function formatAmount(value: Amount, options: FormatAmountOptions = {}): string {
-  const maximumFractionDigits = Math.min(options.maxFractionDigits ?? value.decimals, 100);
-  const format = new Intl.NumberFormat(options.locale ?? "en-US", {
-    maximumFractionDigits,
-    minimumFractionDigits: Math.min(options.minFractionDigits ?? 0, maximumFractionDigits),
-    useGrouping: options.grouping ?? true,
-    roundingMode: "trunc",
-    signDisplay: "negative",
-  } as unknown as Intl.NumberFormatOptions);
-  // NumberFormat v3 formats a decimal string exactly (no conversion to a float).
-  const text = format.format(toDecimalString(value) as unknown as number);
+  const locale = options.locale ?? "en-US";
+  const maxDigits = Math.max(0, Math.min(options.maxFractionDigits ?? value.decimals, value.decimals));
+  const minDigits = Math.min(options.minFractionDigits ?? 0, options.maxFractionDigits ?? Infinity);
+  // Bigint division truncates toward zero, which is the rounding wanted for display.
+  const kept = value.raw / 10n ** BigInt(value.decimals - maxDigits);
+  const magnitude = kept < 0n ? -kept : kept;
+  const unit = 10n ** BigInt(maxDigits);
+  const fraction = maxDigits === 0 ? "" : (magnitude % unit).toString().padStart(maxDigits, "0").replace(/0+$/, "");
+  const whole = new Intl.NumberFormat(locale, { useGrouping: options.grouping ?? true }).format(magnitude / unit);
+  const digits = fraction.padEnd(minDigits, "0");
+  const text = `${kept < 0n ? "-" : ""}${whole}${digits ? decimalMark(locale) + digits : ""}`;
   return options.withSymbol && value.symbol ? `${text} ${value.symbol}` : text;
+}
+
+/** The locale's decimal mark ("." in en-US, "," in de-DE). */
+function decimalMark(locale: string): string {
+  return new Intl.NumberFormat(locale).formatToParts(0.5).find((part) => part.type === "decimal")?.value ?? ".";
 }
 
 /**
