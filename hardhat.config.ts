@@ -3,7 +3,13 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import type { HardhatUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-ethers";
 import "@typechain/hardhat";
-import "@nomicfoundation/hardhat-ignition-ethers";
+
+// Hardhat Ignition's plugin gives the Hardhat CLI its `ignition` tasks (`npx hardhat ignition status <network>`) but
+// costs about a second on every Hardhat load: only the CLI registers it. The deploy scripts, the demo and the tests
+// drive Ignition through @nomicfoundation/ignition-core (scripts/deploy/ignition.ts) and do not need it.
+if (/hardhat[\\/]internal[\\/]cli[\\/]|\.bin[\\/]hardhat$/.test(process.argv[1] ?? "")) {
+  require("@nomicfoundation/hardhat-ignition-ethers");
+}
 
 /** The one Solidity version the project compiles with; it must equal the pinned npm `solc` package. */
 const SOLIDITY_VERSION = "0.8.28";
