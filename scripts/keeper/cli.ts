@@ -21,7 +21,11 @@ const { values } = parseArgs({
 async function main(): Promise<void> {
   const deployment = readDeploymentFile(values.deployment!);
   const provider = new JsonRpcProvider(values.rpc, deployment.chainId, { staticNetwork: true });
-  const signer: Signer = process.env.KEEPER_KEY ? new Wallet(process.env.KEEPER_KEY, provider) : await provider.getSigner(0);
+  const signer: Signer = process.env.KEEPER_KEY
+    ? new Wallet(process.env.KEEPER_KEY, provider)
+    : await provider.getSigner(0).catch(() => {
+        throw new Error(`${values.rpc} has no unlocked account to sign with: set KEEPER_KEY`);
+      });
   const intervalMs = Number(values.interval);
   if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) throw new Error(`--interval must be a positive number of ms: ${values.interval}`);
   const keeper = createKeeper({ provider, signer, deployment, intervalMs });
