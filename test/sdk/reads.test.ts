@@ -5,6 +5,12 @@ import { createClusterShareClient, type ClusterShareClient } from "../../sdk/src
 import { UnknownClusterError } from "../../sdk/src/fetch/cluster";
 import { WAD } from "../../sdk/src/math/constants";
 import { querySubgraph, SubgraphQueryError } from "../../sdk/src/fetch/subgraph/client";
+import { InvalidDeploymentError } from "../../sdk/src/deployment";
+import { MULTICALL3_ADDRESS, MULTICALL3_DEPLOYER, deployMulticall3 } from "../../scripts/deploy/multicall3";
+import { startCountingProxy } from "../../scripts/bench/countingProxy";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 describe("SDK reads: the subgraph through the runner and the chain through Multicall3 agree with the contracts", () => {
   let stack: ReadStack;
@@ -160,9 +166,9 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
     const bad = "{ clusters { id notAField } }";
     const raw = await fetch(stack.subgraphUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: bad }) });
     expect(raw.status).toBe(200);
-    const error = await querySubgraph({ url: stack.subgraphUrl }, bad).catch((e: SubgraphQueryError) => e);
+    const error: unknown = await querySubgraph({ url: stack.subgraphUrl }, bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubgraphQueryError);
-    expect(error.errors[0].message).toMatch(/notAField/);
+    expect((error as SubgraphQueryError).errors[0].message).toMatch(/notAField/);
 
     // The real runner answers every query of this client with an error (a field it does not have).
     const broken = await createClusterShareClient({
@@ -173,6 +179,43 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
     expect(answer.source).toBe("chain");
     expect(answer.fallbackReason).toMatch(/Subgraph query failed.*notAField/);
     expect(answer.data).toEqual((await chainOnly.getInvestment(stack.bob.address)).data);
+  });
+
+  it("Multicall3 sits at its canonical address, deployed once from the presigned transaction", async () => {
+    expect(stack.deployment.multicall3).toBe(MULTICALL3_ADDRESS);
+    expect((await ethers.provider.getCode(MULTICALL3_ADDRESS)).length).toBeGreaterThan(2);
+    expect(await deployMulticall3(ethers.provider)).toBe(MULTICALL3_ADDRESS);
+    expect(await ethers.provider.getTransactionCount(MULTICALL3_DEPLOYER)).toBe(1);
+  });
+
+  it("the client: a deployment file by path, two HTTP round trips for an investment, actions bound to its signer", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clustershare-deployment-"));
+    const file = join(dir, "hardhat.json");
+    writeFileSync(file, JSON.stringify(stack.deployment));
+    const node = await startCountingProxy(stack.rpcUrl);
+    const subgraph = await startCountingProxy(stack.subgraphUrl);
+    try {
+      const client = await createClusterShareClient({ rpcUrl: node.url, subgraphUrl: subgraph.url, deployment: file, signer: stack.alice });
+      expect(client.context.deployment).toEqual(stack.deployment);
+      const answer = await client.getInvestment(stack.bob.address);
+      expect(answer.source).toBe("subgraph");
+      // One subgraph query, then one JSON-RPC batch: the head and the multicall (stablecoin decimals included).
+      expect([subgraph.count(), node.count()]).toEqual([1, 1]);
+
+      const before = await stack.d.stable.balanceOf(stack.alice.address);
+      const claimed = await client.actions.claim({ clusterId: stack.d.clusterId });
+      expect(claimed.amount).toBeGreaterThan(0n);
+      expect(await stack.d.stable.balanceOf(stack.alice.address)).toBe(before + claimed.amount);
+      const after = await chainOnly.getInvestment(stack.alice.address);
+      expect(after.data.clusters[0].earned.raw).toBe(await stack.d.token.earned(stack.alice.address, { blockTag: after.block }));
+    } finally {
+      await node.close();
+      await subgraph.close();
+    }
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, JSON.stringify({ ...stack.deployment, factory: "0x1234" }));
+    await expect(createClusterShareClient({ rpcUrl: stack.rpcUrl, deployment: broken })).rejects.toBeInstanceOf(InvalidDeploymentError);
+    await stack.runner.sync();
   });
 
   it("answers every read from the chain when the runner is stopped", async () => {
