@@ -28,12 +28,12 @@ export async function cancelRedeemRequest(
   const site = { contract: "RedemptionQueue" as const, functionName: "cancelRedeemRequest" };
   const { caller, cluster } = await beginAction(ctx, site, parameters.clusterId);
   const controller = parameters.controller ?? caller;
-  const pending = await read(site.contract, "pendingRedeemRequest", cluster.queue.pendingRedeemRequest(parameters.requestId, controller));
+  const pending = await read(site.contract, "pendingRedeemRequest", cluster.redemptionQueue.pendingRedeemRequest(parameters.requestId, controller));
   if (pending === 0n) {
     throw new PreflightError(site.contract, site.functionName, "pending", "NothingPending", { requestId: parameters.requestId, controller });
   }
   const result = await transact(ctx, {
-    contract: cluster.queue, name: site.contract, functionName: "cancelRedeemRequest", args: [parameters.requestId, controller],
+    contract: cluster.redemptionQueue, name: site.contract, functionName: "cancelRedeemRequest", args: [parameters.requestId, controller],
   });
   return { ...result, shares: findEvent(result.events, "CancelRedeemRequest")!.args.shares as bigint };
 }

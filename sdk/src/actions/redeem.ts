@@ -32,7 +32,7 @@ export async function redeem(ctx: ClusterShareContext, parameters: RedeemParamet
   const controller = parameters.controller ?? caller;
   const receiver = parameters.receiver ?? caller;
   requireAddress(site, receiver, "receiver");
-  const [claimable] = await read(site.contract, "claimable", cluster.queue.claimable(controller));
+  const [claimable] = await read(site.contract, "claimable", cluster.redemptionQueue.claimable(controller));
   const shares = parameters.shares ?? claimable;
   if (shares === 0n) {
     throw new PreflightError(site.contract, site.functionName, "claimable", "ZeroAmount", {}, `${controller} has nothing claimable`);
@@ -41,7 +41,7 @@ export async function redeem(ctx: ClusterShareContext, parameters: RedeemParamet
     throw new PreflightError(site.contract, site.functionName, "claimable", "ExceedsClaimable", { shares, claimable });
   }
   const result = await transact(ctx, {
-    contract: cluster.queue, name: site.contract, functionName: "redeem", args: [shares, receiver, controller],
+    contract: cluster.redemptionQueue, name: site.contract, functionName: "redeem", args: [shares, receiver, controller],
   });
   const withdraw = findEvent(result.events, "Withdraw")!;
   return { ...result, assets: withdraw.args.assets as bigint, shares: withdraw.args.shares as bigint };

@@ -35,7 +35,7 @@ export async function requestRedeem(ctx: ClusterShareContext, parameters: Reques
     await requireTransferAllowed(site, cluster, owner, controller, parameters.shares, "ControllerNotAllowed");
   }
   const result = await transact(ctx, {
-    contract: cluster.queue, name: site.contract, functionName: "requestRedeem", args: [parameters.shares, controller, owner],
+    contract: cluster.redemptionQueue, name: site.contract, functionName: "requestRedeem", args: [parameters.shares, controller, owner],
   });
   return { ...result, requestId: findEvent(result.events, "RedeemRequest")!.args.requestId as bigint };
 }

@@ -13,6 +13,6 @@ export interface SetRedeemOperatorParameters extends ClusterParameters {
  * @throws PreflightError naming the failed check; ClusterShareError; RpcError.
  */
 export const setRedeemOperator = clusterAction<SetRedeemOperatorParameters>({
-  target: "queue", functionName: "setOperator",
+  target: "redemptionQueue", functionName: "setOperator",
   args: (parameters) => [parameters.operator, parameters.approved],
 });

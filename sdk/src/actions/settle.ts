@@ -21,8 +21,8 @@ export async function settle(ctx: ClusterShareContext, parameters: SettleParamet
   const site = { contract: "RedemptionQueue" as const, functionName: "settle" };
   const { cluster } = await beginAction(ctx, site, parameters.clusterId);
   await requireNotPaused(site, cluster);
-  await requirePreview(site, "previewSettle", cluster.queue.previewSettle());
-  const result = await transact(ctx, { contract: cluster.queue, name: site.contract, functionName: "settle", args: [] });
+  await requirePreview(site, "previewSettle", cluster.redemptionQueue.previewSettle());
+  const result = await transact(ctx, { contract: cluster.redemptionQueue, name: site.contract, functionName: "settle", args: [] });
   const fills = result.events.filter((e) => e.name === "RedeemSettled");
   return {
     ...result,

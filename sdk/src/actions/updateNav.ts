@@ -20,8 +20,8 @@ export interface UpdateNavReturnType extends ActionReceipt {
 export async function updateNav(ctx: ClusterShareContext, parameters: UpdateNavParameters): Promise<UpdateNavReturnType> {
   const site = { contract: "NavOracle" as const, functionName: "update" };
   const { cluster } = await beginAction(ctx, site, parameters.clusterId);
-  await requirePreview(site, "breakdown", cluster.nav.breakdown());
-  const result = await transact(ctx, { contract: cluster.nav, name: site.contract, functionName: "update", args: [] });
+  await requirePreview(site, "breakdown", cluster.navOracle.breakdown());
+  const result = await transact(ctx, { contract: cluster.navOracle, name: site.contract, functionName: "update", args: [] });
   const round = findEvent(result.events, "NavUpdated")!;
   return { ...result, roundId: round.args.roundId as bigint, navPerShare: round.args.navPerShare as bigint };
 }

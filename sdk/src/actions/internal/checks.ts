@@ -83,7 +83,7 @@ export async function requireTransferAllowed(
   if (policy === ZeroAddress) return;
   const allowed = await read("AllowlistPolicy", "canTransfer",
     // Any ITransferPolicy answers `canTransfer` with the allowlist's signature.
-    allowlistPolicyAt(policy, cluster.token.runner).canTransfer(from, to, amount));
+    allowlistPolicyAt(policy, cluster.provider).canTransfer(from, to, amount));
   if (!allowed) {
     const args = errorName === "TransferNotAllowed" ? { from, to, amount } : { controller: to };
     throw new PreflightError(site.contract, site.functionName, "transferPolicy", errorName, args);
@@ -121,7 +121,6 @@ export async function requirePreview<T>(site: CheckSite, check: string, call: Pr
 
 /** The latest block's timestamp: what a check of time (deadline, epoch end) compares against. */
 export async function latestTimestamp(site: CheckSite, cluster: ClusterHandle): Promise<bigint> {
-  // The handle's contracts are connected to the context's provider.
-  const block = await read(site.contract, "getBlock", cluster.token.runner!.provider!.getBlock("latest"));
+  const block = await read(site.contract, "getBlock", cluster.provider.getBlock("latest"));
   return BigInt(block!.timestamp);
 }

@@ -13,8 +13,8 @@ const TARGETS = {
   token: "ClusterShareToken",
   vault: "RevenueVault",
   offering: "ClusterOffering",
-  queue: "RedemptionQueue",
-  nav: "NavOracle",
+  redemptionQueue: "RedemptionQueue",
+  navOracle: "NavOracle",
   policy: "AllowlistPolicy",
 } as const satisfies Record<string, ContractName>;
 
