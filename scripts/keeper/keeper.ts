@@ -59,7 +59,10 @@ export interface Keeper {
   start(): void;
   /** Stops ticking and resolves once the tick in flight, if any, has finished: nothing keeps running after it. */
   stop(): Promise<void>;
-  /** One pass over every cluster; resolves with what it did. Throws only when the registry cannot be read. */
+  /**
+   * One pass over every cluster (after any pass already running); resolves with what it did. Throws only when the
+   * registry cannot be read.
+   */
   tickOnce(): Promise<KeeperAction[]>;
 }
 
@@ -111,7 +114,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     }
   }
 
-  async function tickOnce(): Promise<KeeperAction[]> {
+  async function pass(): Promise<KeeperAction[]> {
     clusters.push(...(await clustersFrom(provider, deployment.factory, BigInt(clusters.length))));
     const actions: KeeperAction[] = [];
     for (const { clusterId, targets } of clusters) {
@@ -124,6 +127,14 @@ export function createKeeper(options: KeeperOptions): Keeper {
       }
     }
     return actions;
+  }
+
+  // Passes run one at a time, whoever asks (the loop or a caller of tickOnce), so no upkeep is sent twice at once.
+  let lastPass: Promise<unknown> = Promise.resolve();
+  function tickOnce(): Promise<KeeperAction[]> {
+    const next = lastPass.then(pass, pass);
+    lastPass = next.catch(() => undefined);
+    return next;
   }
 
   function schedule(delayMs: number): void {

@@ -79,6 +79,16 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     expect(log).toEqual(actions.map((a) => ({ kind: "action", ...a })));
   });
 
+  it("runs overlapping passes one after the other: an upkeep due once is performed once", async () => {
+    const epoch = await d.vault.currentEpoch();
+    await makeEpochDue();
+    const keeper = keeperWith(() => {});
+    const [first, second] = await Promise.all([keeper.tickOnce(), keeper.tickOnce()]);
+    expect(first.filter((a) => a.step === "close").map((a) => a.outcome)).toEqual(["performed"]);
+    expect(second.filter((a) => a.step === "close")).toEqual([]);
+    expect(await d.vault.currentEpoch()).toBe(epoch + 1n);
+  });
+
   it("does nothing when no upkeep is due", async () => {
     const nonce = await provider.getTransactionCount(d.keeper.address);
     expect(await keeperWith(() => {}).tickOnce()).toEqual([]);
@@ -101,13 +111,13 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     const reverted = await waitFor(log, (a) => a.outcome === "reverted");
     expect(reverted).toMatchObject({ clusterId: 0n, step: "close", attempts: 1 });
     expect(reverted.error).toMatch(/^StaleOracleAnswer\(0x[0-9a-fA-F]{40}, \d+, 172800\)$/);
-    expect(await d.vault.currentEpoch()).toBe(2n);
+    expect(await d.vault.currentEpoch()).toBe(3n);
 
     await attest(d, billed);
     const closed = await waitFor(log, (a) => a.step === "close" && a.outcome === "performed");
     await keeper.stop();
     expect(closed.receipt!.hash).toMatch(/^0x/);
-    expect(await d.vault.currentEpoch()).toBe(3n);
+    expect(await d.vault.currentEpoch()).toBe(4n);
   });
 
   it("stop() leaves nothing running: no timer, no further transaction", async () => {
@@ -126,7 +136,7 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     const nonce = await provider.getTransactionCount(d.keeper.address);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await provider.getTransactionCount(d.keeper.address)).toBe(nonce);
-    expect(await d.vault.currentEpoch()).toBe(3n);
+    expect(await d.vault.currentEpoch()).toBe(4n);
     expect(log.filter((e) => e.kind === "action" && e.outcome === "performed")).toEqual([]);
   });
 
@@ -190,7 +200,7 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     expect(output).toMatch(/cluster 0 close \(0x[0-9a-fA-F]{40}\) performed in block \d+/);
     expect(output).toMatch(/cluster 0 nav .* performed/);
     expect(output).toMatch(/keeper stopped/);
-    expect(await d.vault.currentEpoch()).toBe(5n);
+    expect(await d.vault.currentEpoch()).toBe(6n);
   });
 });
 
