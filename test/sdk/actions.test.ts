@@ -229,12 +229,18 @@ describe("SDK actions over JSON-RPC against a Hardhat node", () => {
     const bought = await actions.buy(await as(carol), { clusterId, assets: 1_000n * d.unit });
     expect(bought.assets).toBe(1_000n * d.unit);
     expect(bought.shares).toBeGreaterThan(0n);
-    // Over the cap: the preflight quote passes, the simulation of the purchase itself is refused, still before sending.
+    const over = await refusedBeforeSending(carol, async () => actions.buy(await as(carol), { clusterId, assets: 100_000n * d.unit }), "issuanceCap", "IssuanceCapExceeded");
+    expect(over.args.remaining).toBe(1_000n * SHARE - bought.shares);
+
+    // A refusal from deeper in the contracts (the NAV oracle's sequencer check, reached through the offering's
+    // quote) is still a decoded error before anything is sent.
+    const sequencer = await new MockV3Aggregator__factory(d.admin).deploy(0, 1n); // 1: down
+    await d.factory.connect(d.admin).setSequencerUptimeFeed(await sequencer.getAddress(), 3_600);
     const nonce = await provider.getTransactionCount(carol.address);
-    const error = await actions.buy(await as(carol), { clusterId, assets: 100_000n * d.unit }).catch((e) => e);
+    const error = await actions.buy(await as(carol), { clusterId, assets: 10n * d.unit }).catch((e) => e);
+    await d.factory.connect(d.admin).setSequencerUptimeFeed(ZeroAddress, 0);
     expect(error).toBeInstanceOf(ClusterShareError);
-    expect(error.errorName).toBe("IssuanceCapExceeded");
-    expect(error.contract).toBe("ClusterOffering");
+    expect(error).toMatchObject({ contract: "ClusterOffering", errorName: "SequencerDown" });
     expect(await provider.getTransactionCount(carol.address)).toBe(nonce);
   });
 
@@ -388,11 +394,14 @@ describe("SDK actions over JSON-RPC against a Hardhat node", () => {
     const usdt = await new SwitchableFeeStablecoin__factory(d.admin).deploy(6);
     const launched = await actions.launchCluster(await as(d.operator), launchParams({
       stablecoin: await usdt.getAddress(), revenueFeed: await d.feed.getAddress(),
-      offering: { pricePerShare: d.unit, softCap: 10n * d.unit, hardCap: 100n * d.unit, deadline: (await latestTimestamp()) + BigInt(DAY), minPerAccount: 0n, maxPerAccount: 0n },
+      offering: { pricePerShare: d.unit, softCap: 10n * d.unit, hardCap: 100n * d.unit, deadline: (await latestTimestamp()) + BigInt(DAY), minPerAccount: 10n * d.unit, maxPerAccount: 30n * d.unit },
       nav: navParams(),
     }));
     await usdt.mint(carol.address, 50n * d.unit);
     await refusedBeforeSending(carol, async () => actions.buy(await as(carol), { clusterId: launched.clusterId, assets: 20n * d.unit, authorization: "permit" }), "permit", "PermitUnsupported");
+    // The per-account limits are checked before the approval, which must precede the purchase's simulation.
+    await refusedBeforeSending(carol, async () => actions.buy(await as(carol), { clusterId: launched.clusterId, assets: 5n * d.unit }), "perAccount", "BelowMinimumPerAccount");
+    await refusedBeforeSending(carol, async () => actions.buy(await as(carol), { clusterId: launched.clusterId, assets: 31n * d.unit }), "perAccount", "AboveMaximumPerAccount");
     const nonce = await provider.getTransactionCount(carol.address);
     const bought = await actions.buy(await as(carol), { clusterId: launched.clusterId, assets: 20n * d.unit });
     expect(bought.authorization).toBe("approve");

@@ -40,8 +40,9 @@ export interface BuyReturnType extends ActionReceipt {
 
 /**
  * Buys shares in a cluster's offering (the fixed-price raise, or later issuance at NAV plus premium). Preflight:
- * amounts, pause, the phase (a closed raise), the quote against the price bound, the hard cap, the receiver under the
- * transfer policy, the buyer's stablecoin balance, then a simulation of the purchase itself. Pays by the existing
+ * amounts, pause, the phase (a closed raise), the quote against the price bound, the hard cap and per-account limits
+ * (or the issuance cap), the receiver under the transfer policy, the buyer's stablecoin balance, then a simulation of
+ * the purchase itself. Pays by the existing
  * allowance, an EIP-2612 permit (no approval transaction) or an exact approval.
  * @throws PreflightError naming the failed check; ClusterShareError for any other revert; RpcError.
  */
@@ -69,7 +70,7 @@ export async function buy(ctx: ClusterShareContext, parameters: BuyParameters): 
   checkPriceBound(site, parameters, shares, cost);
   // Checked again on the simulation of the purchase itself, on the pending block: issuance prices at NAV then.
   const priceBound = (minted: unknown) => checkPriceBound(site, parameters, minted as bigint, cost);
-  await requireUnderHardCap(cluster, site, cost);
+  await requireWithinLimits(cluster, site, receiver, shares, cost);
   await requireTransferAllowed(site, cluster, "0x0000000000000000000000000000000000000000", receiver, shares);
   await requireBalance(site, cluster.stablecoin, "ERC20Permit", buyer, cost);
 
@@ -113,16 +114,39 @@ async function requireOpen(cluster: Awaited<ReturnType<typeof loadCluster>>, sit
   }
 }
 
-/** The raise's hard cap must have room for `cost` (later issuance has its own share cap, checked by simulation). */
-async function requireUnderHardCap(cluster: Awaited<ReturnType<typeof loadCluster>>, site: { contract: "ClusterOffering"; functionName: string }, cost: bigint) {
-  if ((await read(site.contract, "phase", cluster.offering.phase())) !== 0n) return;
-  const [terms, raise] = await Promise.all([
+/**
+ * The limits the purchase must fit, checked here because an approval (when the stablecoin takes no permit) is sent
+ * before the purchase can be simulated: in the raise the hard cap and the receiver's per-account limits (in
+ * stablecoin, on whole lots of its balance after the purchase), in later issuance the share cap.
+ */
+async function requireWithinLimits(
+  cluster: Awaited<ReturnType<typeof loadCluster>>,
+  site: { contract: "ClusterOffering"; functionName: string },
+  receiver: string,
+  shares: bigint,
+  cost: bigint,
+) {
+  const refuse = (check: string, errorName: string, args: Record<string, unknown>) => {
+    throw new PreflightError(site.contract, site.functionName, check, errorName, args);
+  };
+  if ((await read(site.contract, "phase", cluster.offering.phase())) !== 0n) {
+    const issuance = await read(site.contract, "issuance", cluster.offering.issuance());
+    const remaining = issuance.cap - issuance.issued;
+    if (shares > remaining) refuse("issuanceCap", "IssuanceCapExceeded", { shares, remaining });
+    return;
+  }
+  const [terms, raise, held] = await Promise.all([
     read(site.contract, "terms", cluster.offering.terms()),
     read(site.contract, "raiseState", cluster.offering.raiseState()),
+    read("ClusterShareToken", "balanceOf", cluster.token.balanceOf(receiver)),
   ]);
   const remaining = terms.hardCap - raise.raised;
-  if (cost > remaining) {
-    throw new PreflightError(site.contract, site.functionName, "hardCap", "HardCapExceeded", { assets: cost, remaining });
+  if (cost > remaining) refuse("hardCap", "HardCapExceeded", { assets: cost, remaining });
+  if (terms.minPerAccount === 0n && terms.maxPerAccount === 0n) return;
+  const total = ((held + shares) / terms.lotShares) * terms.lotAssets;
+  if (total < terms.minPerAccount) refuse("perAccount", "BelowMinimumPerAccount", { total, minimum: terms.minPerAccount });
+  if (terms.maxPerAccount !== 0n && total > terms.maxPerAccount) {
+    refuse("perAccount", "AboveMaximumPerAccount", { total, maximum: terms.maxPerAccount });
   }
 }
 
