@@ -32,7 +32,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const answer = await fetch(new URL(request.url ?? "/", targetUrl.origin), {
         method: request.method,
         headers: { "content-type": request.headers["content-type"] ?? "application/json" },
-        body: request.method === "GET" || request.method === "HEAD" ? undefined : body,
+        body: request.method === "GET" || request.method === "HEAD" ? undefined : new Uint8Array(body),
       });
       response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
       response.end(Buffer.from(await answer.arrayBuffer()));
