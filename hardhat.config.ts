@@ -50,7 +50,8 @@ const config: HardhatUserConfig = {
       ? {
           [process.env.DEPLOY_NETWORK ?? "remote"]: {
             url: process.env.RPC_URL,
-            accounts: process.env.DEPLOYER_KEY ? [process.env.DEPLOYER_KEY] : [],
+            // The deployer sends the protocol; an operator's own key (OPERATOR_KEY), when given, launches clusters.
+            accounts: [process.env.DEPLOYER_KEY, process.env.OPERATOR_KEY].filter((key): key is string => !!key),
           },
         }
       : {}),

@@ -4,13 +4,15 @@
  * Deploys the protocol to `<name>` with Ignition (journal in ignition/deployments/<name>; re-running sends nothing
  * new), writes deployments/<name>.json (prints it for the throwaway `hardhat` chain), then launches each cluster config (once each). `<name>` is `localhost` (a
  * node on 127.0.0.1:8545), `hardhat` (a throwaway in-process chain) or any other name for the chain at RPC_URL,
- * sent from DEPLOYER_KEY; roles and settings come from the environment (scripts/deploy/env.ts). `--deployments` and
+ * sent from DEPLOYER_KEY (clusters from OPERATOR_KEY when set: the sender becomes the operator); roles and settings
+ * come from the environment (scripts/deploy/env.ts). `--deployments` and
  * `--journals` move the deployment file and Ignition's journal elsewhere (the tests use temporary directories).
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { Wallet } from "ethers";
 
 const { values } = parseArgs({
   options: {
@@ -54,9 +56,11 @@ async function main(): Promise<void> {
     console.log(`wrote ${file}`);
   }
 
+  // The launch's sender becomes the cluster's operator: the operator's own key when given, else the deployer.
+  const operator = process.env.OPERATOR_KEY ? new Wallet(process.env.OPERATOR_KEY).address : deployer;
   for (const path of values.cluster!) {
     const config = readClusterConfig(JSON.parse(readFileSync(path, "utf8")), { stablecoin: deployment.stablecoin });
-    const { clusterId, contracts } = await launchCluster({ provider, deployment, deploymentDir, config, operator: deployer });
+    const { clusterId, contracts } = await launchCluster({ provider, deployment, deploymentDir, config, operator });
     console.log(`cluster ${clusterId} (${config.key}) from ${path}: token ${contracts.token}, vault ${contracts.vault}`);
   }
 }

@@ -10,6 +10,8 @@ import { connectNode, journalDir, type NodeConnection } from "./node";
 
 /** Hardhat's well-known first development account: what DEPLOYER_KEY holds on a real network. */
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/** Its tenth: the operator, who launches the cluster with its own key. */
+const OPERATOR_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
 const ROOT = join(__dirname, "../..");
 
 describe("npm run deploy, configured from the environment, against a node at RPC_URL", () => {
@@ -28,7 +30,7 @@ describe("npm run deploy, configured from the environment, against a node at RPC
       ],
       {
         cwd: ROOT,
-        env: { ...process.env, RPC_URL: node.url, DEPLOYER_KEY, ADMIN: node.accounts[1], STABLECOIN: stablecoin, HARDHAT_NETWORK: "" },
+        env: { ...process.env, RPC_URL: node.url, DEPLOYER_KEY, OPERATOR_KEY, ADMIN: node.accounts[1], STABLECOIN: stablecoin, HARDHAT_NETWORK: "" },
       },
     );
 
@@ -61,12 +63,14 @@ describe("npm run deploy, configured from the environment, against a node at RPC
     expect(await factory.hasRole(await factory.GUARDIAN_ROLE(), admin)).toBe(true);
     expect(await factory.hasRole(await factory.GUARDIAN_ROLE(), deployer)).toBe(false);
     expect(await factory.clusterCount()).toBe(1n);
-    expect(await factory.operatorOf(0)).toBe(deployer);
+    expect(await factory.operatorOf(0)).toBe(node.accounts[9]);
 
     const nonce = await node.chain.getTransactionCount(deployer);
+    const operatorNonce = await node.chain.getTransactionCount(node.accounts[9]);
     const second = await deploy();
     expect(second.stdout).toMatch(/cluster 0 \(csA100OSL\)/);
     expect(await node.chain.getTransactionCount(deployer)).toBe(nonce);
+    expect(await node.chain.getTransactionCount(node.accounts[9])).toBe(operatorNonce);
     expect(readDeploymentFile(deploymentPath("staging", work))).toEqual(deployment);
     expect(await factory.clusterCount()).toBe(1n);
   });
