@@ -40,15 +40,23 @@ export interface IndexedChain {
   close(): Promise<void>;
 }
 
+/** Where the chain and the runner listen (0: any free port), and whether the runner keeps following new blocks. */
+export interface IndexChainOptions {
+  rpcPort?: number;
+  graphqlPort?: number;
+  /** Poll the node for new blocks this often (the dev stack); 0 (default): index up to the head only. */
+  pollMs?: number;
+}
+
 /** Serves the chain, indexes it from `startBlock` for `factory`, and resolves once the runner has reached the head. */
-export async function indexChain(factory: string, startBlock: number): Promise<IndexedChain> {
-  const server = new JsonRpcServer({ hostname: "127.0.0.1", port: 0, provider: hre.network.provider });
+export async function indexChain(factory: string, startBlock: number, options: IndexChainOptions = {}): Promise<IndexedChain> {
+  const server = new JsonRpcServer({ hostname: "127.0.0.1", port: options.rpcPort ?? 0, provider: hre.network.provider });
   const { address, port } = await server.listen();
   const rpcUrl = `http://${address}:${port}`;
   const buildDir = pointSubgraphAt(factory, startBlock);
   let runner: Runner | undefined;
   try {
-    runner = await startRunner({ buildDir, rpcUrl, port: 0, blockRange: 5_000 });
+    runner = await startRunner({ buildDir, rpcUrl, port: options.graphqlPort ?? 0, blockRange: 5_000, pollMs: options.pollMs });
     await runner.sync(await hre.ethers.provider.getBlockNumber());
     const failure = runner.indexer.error;
     if (failure) throw new Error(`indexing stopped at block ${failure.block}: ${failure.dataSource}.${failure.handler}: ${failure.message}`);
