@@ -35,6 +35,13 @@ async function invest(d: Deployment, offering: ClusterOffering, investor: Hardha
   await offering.connect(investor).buy(whole * d.unit, investor.address);
 }
 
+/** Pays `rent` whole stablecoins, then closes the epoch attesting all of it on top of `billed`; returns the new total. */
+async function rentedEpoch(d: Deployment, rent: bigint, billed: bigint): Promise<bigint> {
+  await d.vault.connect(d.renter).payRent(rent * d.unit, ethers.id(`invoice ${billed}`));
+  await closeEpochAt(d, billed + rent * d.unit);
+  return billed + rent * d.unit;
+}
+
 /** Accounts holding one wei of cluster 0's shares: past the subgraph's 1,000-row page. */
 export const DUST_HOLDERS = 1_200;
 
@@ -85,31 +92,25 @@ export async function startReadStack(): Promise<ReadStack> {
   };
 
   // The first raise sells out (hard cap) and earns; the second gets two buyers and fails at its deadline.
-  await invest(d, d.offering, alice, 500_000n);
-  await invest(d, d.offering, bob, 300_000n);
-  await invest(d, d.offering, carol, 200_000n);
+  const purchases: [ClusterOffering, HardhatEthersSigner, bigint][] = [
+    [d.offering, alice, 500_000n], [d.offering, bob, 300_000n], [d.offering, carol, 200_000n],
+    [failed.offering, alice, 9_000n], [failed.offering, bob, 3_000n],
+  ];
+  for (const [offering, investor, whole] of purchases) await invest(d, offering, investor, whole);
   await d.offering.finalize();
-  await invest(d, failed.offering, alice, 9_000n);
-  await invest(d, failed.offering, bob, 3_000n);
   await increaseTime(RAISE_DAYS * DAY + 1);
   await failed.offering.finalize();
 
   // Rent over three epochs, a NAV, a claim; then redemptions larger than the reserve, partly filled by a settlement.
   let billed = 0n;
-  for (const rent of [80_000n, 100_000n, 120_000n]) {
-    await d.vault.connect(d.renter).payRent(rent * d.unit, ethers.id(`invoice ${billed}`));
-    billed += rent * d.unit;
-    await closeEpochAt(d, billed);
-  }
+  for (const rent of [80_000n, 100_000n, 120_000n]) billed = await rentedEpoch(d, rent, billed);
   await increaseTime(DAY);
   await d.token.connect(alice).claim(alice.address);
   await d.token.connect(alice).transfer(d.holders[3].address, 1_000n * SHARE);
   await d.nav.update();
   await d.queue.connect(carol).requestRedeem(90_000n * SHARE, carol.address, carol.address);
   await d.queue.connect(bob).requestRedeem(50_000n * SHARE, bob.address, bob.address);
-  await d.vault.connect(d.renter).payRent(100_000n * d.unit, ethers.id("invoice 4"));
-  billed += 100_000n * d.unit;
-  await closeEpochAt(d, billed);
+  await rentedEpoch(d, 100_000n, billed);
   await d.nav.update();
   await d.queue.settle();
   // Dave asks in the fresh era: a request behind what is left of era 1.

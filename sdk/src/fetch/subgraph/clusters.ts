@@ -3,7 +3,8 @@
  * index stablecoin decimals, so the mapping takes them (the reads fetch them once per cluster from the vault).
  */
 import { amount } from "../../entities/amount";
-import type { Cluster, ClusterState } from "../../entities/cluster";
+import type { Cluster } from "../../entities/cluster";
+import type { ClusterAddresses } from "../../context";
 
 /** The fields `clusterFromSubgraph` reads. */
 export const CLUSTER_FIELDS = `
@@ -11,26 +12,16 @@ export const CLUSTER_FIELDS = `
   stablecoin token vault offering redemptionQueue navOracle policy
   state paused totalSupply pricePerShare softCap hardCap deadline raised reserve navPerShare epochLength`;
 
-/** A Cluster row as the API serialises it (BigInt and Bytes as strings). */
-export interface ClusterRow {
+/**
+ * A Cluster row as the API serialises it (BigInt and Bytes as strings): the entity's text fields as they are,
+ * contract addresses lowercase.
+ */
+export interface ClusterRow
+  extends ClusterAddresses, Pick<Cluster, "name" | "symbol" | "gpuModel" | "gpuCount" | "region" | "metadataURI" | "state" | "paused"> {
   id: string;
   clusterId: string;
-  name: string;
-  symbol: string;
-  gpuModel: string;
-  gpuCount: number;
-  region: string;
-  metadataURI: string;
   operator: { id: string };
   stablecoin: string;
-  token: string;
-  vault: string;
-  offering: string;
-  redemptionQueue: string;
-  navOracle: string;
-  policy: string;
-  state: ClusterState;
-  paused: boolean;
   totalSupply: string;
   pricePerShare: string;
   softCap: string;
