@@ -15,7 +15,7 @@ import { readClusters } from "./fetch/clusters";
 import { readPositions } from "./fetch/positions";
 import { DEFAULT_MAX_SUBGRAPH_LAG, type ReadContext, type Sourced } from "./fetch/source";
 import type { TimestampUnit } from "./fetch/subgraph/timestamp";
-import { getInvestment } from "./investment/getInvestment";
+import { getInvestment, type GetInvestmentOptions } from "./investment/getInvestment";
 
 /** What `createClusterShareClient` takes. */
 export interface ClusterShareClientOptions {
@@ -58,7 +58,7 @@ export interface ClusterShareClient {
   /** Every position with shares in a cluster. */
   positions(clusterId: bigint): Promise<Sourced<Position[]>>;
   /** An account's whole investment across every cluster. */
-  getInvestment(account: string): Promise<Sourced<Investment>>;
+  getInvestment(account: string, options?: GetInvestmentOptions): Promise<Sourced<Investment>>;
   actions: BoundActions;
 }
 
@@ -91,7 +91,7 @@ export async function createClusterShareClient(options: ClusterShareClientOption
     clusters: () => readClusters(ctx),
     cluster: (clusterId) => readCluster(ctx, clusterId),
     positions: (clusterId) => readPositions(ctx, clusterId),
-    getInvestment: (account) => getInvestment(ctx, account),
+    getInvestment: (account, investmentOptions) => getInvestment(ctx, account, investmentOptions),
     actions,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { ethers } from "../helpers/fixtures";
+import { ethers, increaseTime, latestTimestamp } from "../helpers/fixtures";
+import { earnedAt } from "../../sdk/src/math/stream";
 import { DUST_HOLDERS, startReadStack, type ReadStack } from "./readStack";
 import { createClusterShareClient, type ClusterShareClient } from "../../sdk/src/client";
 import { UnknownClusterError } from "../../sdk/src/fetch/cluster";
@@ -137,6 +138,18 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
     expect(headPending + maturedPending).toBeGreaterThan(0n);
     expect(daves.pendingRedemption?.place?.estimatedSettlementAt).toBe(Number(await d.vault.epochEnd(at)));
 
+    // With the yield streams, a page ticks earned yield with the maths alone: equal to the token's view at the
+    // answer's block, and at a later second no transaction touched the token at.
+    const ticking = await indexed.getInvestment(bob.address, { yieldStreams: true });
+    expect(ticking.data).toEqual((await chainOnly.getInvestment(bob.address, { yieldStreams: true })).data);
+    const { yieldStream, earned } = ticking.data.clusters[0];
+    expect(earnedAt(yieldStream!.account, yieldStream!.stream, BigInt(ticking.data.timestamp))).toBe(earned.raw);
+    await increaseTime(1_000);
+    const later = earnedAt(yieldStream!.account, yieldStream!.stream, await latestTimestamp());
+    expect(later).toBe(await d.token.earned(bob.address));
+    expect(later).toBeGreaterThan(earned.raw);
+    await stack.runner.sync();
+
     // An account with nothing anywhere.
     const nobody = await indexed.getInvestment(ethers.Wallet.createRandom().address);
     expect(nobody.data.clusters).toEqual([]);
@@ -200,6 +213,11 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
       const answer = await client.getInvestment(stack.bob.address);
       expect(answer.source).toBe("subgraph");
       // One subgraph query, then one JSON-RPC batch: the head and the multicall (stablecoin decimals included).
+      expect([subgraph.count(), node.count()]).toEqual([1, 1]);
+      // The yield streams' storage words ride in the same batch.
+      node.reset();
+      subgraph.reset();
+      expect((await client.getInvestment(stack.bob.address, { yieldStreams: true })).data.clusters[0].yieldStream).toBeDefined();
       expect([subgraph.count(), node.count()]).toEqual([1, 1]);
 
       const before = await stack.d.stable.balanceOf(stack.alice.address);

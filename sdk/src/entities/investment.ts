@@ -2,6 +2,7 @@ import type { Amount } from "./amount";
 import type { Cluster } from "./cluster";
 import type { Purchase } from "./purchase";
 import type { ClaimableRedemption, RedemptionRequest } from "./redemptionRequest";
+import type { YieldStream } from "../investment/yieldStream";
 
 /** An account's stake in one cluster. */
 export interface ClusterInvestment {
@@ -19,6 +20,8 @@ export interface ClusterInvestment {
   claimableRedemption: ClaimableRedemption;
   /** What `refund` pays for `balance` after a failed raise; zero otherwise. */
   refundable: Amount;
+  /** With `yieldStreams`: the stream and checkpoint for `earnedAt(yieldStream.account, yieldStream.stream, now)`. */
+  yieldStream?: YieldStream;
 }
 
 /** An account's whole picture across every cluster it has anything in, by cluster id. */
