@@ -44,14 +44,14 @@ export function isListening(port: number): Promise<boolean> {
 }
 
 /** Starts the stack seeded with `months` of the demo and resolves once it printed its ready line. */
-export async function startStackProcess(months = 1): Promise<StackProcess> {
+export async function startStackProcess(months = 1, extraArgs: string[] = []): Promise<StackProcess> {
   const [rpcPort, graphqlPort] = [await freePort(), await freePort()];
   const deploymentFile = join(mkdtempSync(join(tmpdir(), "clustershare-dev-")), "localhost.json");
   const child: ChildProcess = spawn(
     process.execPath,
-    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/dev/index.ts", "--months", String(months), "--deployment", deploymentFile],
+    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/dev/index.ts", "--months", String(months), "--deployment", deploymentFile, ...extraArgs],
     // Ports through the environment, the other way the stack takes them.
-    { cwd: ROOT, env: { ...process.env, RPC_PORT: String(rpcPort), GRAPHQL_PORT: String(graphqlPort), HARDHAT_NETWORK: "" }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: ROOT, env: { ...process.env, RPC_PORT: String(rpcPort), GRAPHQL_PORT: String(graphqlPort) }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
