@@ -33,4 +33,6 @@ export interface Cluster {
   navPerShare: Amount | null;
   /** Seconds. */
   epochLength: number;
+  /** When the factory launched it, Unix seconds. */
+  launchedAt: number;
 }

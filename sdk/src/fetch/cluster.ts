@@ -3,7 +3,6 @@
  * one multicall (none once the stablecoin decimals are cached, only the head check). From the chain: the registry
  * entry, then the cluster's views and its EpochClosed logs sent together.
  */
-import { getAddress } from "ethers";
 import { amount } from "../entities/amount";
 import type { Cluster } from "../entities/cluster";
 import type { Epoch } from "../entities/epoch";
@@ -53,7 +52,7 @@ export async function readCluster(ctx: ReadContext, clusterId: bigint): Promise<
       const { head } = await chainAtSubgraphBlock(ctx, meta, row ? [row.vault] : [], []);
       if (!row) return { data: null, meta, head };
       const decimals = decimalsOf(ctx, row.vault);
-      const cluster = clusterFromSubgraph(row, decimals, getAddress);
+      const cluster = clusterFromSubgraph(row, decimals, ctx.timestampUnit);
       return { data: { cluster, epochs: row.epochs.map((e) => epochFromSubgraph(cluster.id, e, decimals)) }, meta, head };
     },
     () => readClusterFromChain(ctx, clusterId),

@@ -99,7 +99,7 @@ export async function getInvestment(ctx: ReadContext, accountAddress: string, op
         ticking.words,
       ]);
       const holdings = rows.positions.map((p): Holding => {
-        const cluster = clusterFromSubgraph(p.cluster, decimalsOf(ctx, p.cluster.vault), getAddress);
+        const cluster = clusterFromSubgraph(p.cluster, decimalsOf(ctx, p.cluster.vault), ctx.timestampUnit);
         const open = p.openRedemptionRequest;
         return {
           cluster,

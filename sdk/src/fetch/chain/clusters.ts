@@ -100,6 +100,7 @@ export function clusterFromChain(registry: RegistryEntry, results: readonly View
     reserve: stable(valueOf(reserve)[0]),
     navPerShare: round.ok ? stable(BigInt(round.value[1])) : null,
     epochLength: Number(valueOf(config)[0].epochLength),
+    launchedAt: Number(e.launchedAt),
   };
 }
 

@@ -3,14 +3,16 @@
  * index stablecoin decimals, so the mapping takes them (the reads fetch them once per cluster from the vault).
  */
 import { amount } from "../../entities/amount";
+import { getAddress } from "ethers";
 import type { Cluster } from "../../entities/cluster";
+import { timestampToSeconds, type TimestampUnit } from "./timestamp";
 import type { ClusterAddresses } from "../../context";
 
 /** The fields `clusterFromSubgraph` reads. */
 export const CLUSTER_FIELDS = `
   id clusterId name symbol gpuModel gpuCount region metadataURI operator { id }
   stablecoin token vault offering redemptionQueue navOracle policy
-  state paused totalSupply pricePerShare softCap hardCap deadline raised reserve navPerShare epochLength`;
+  state paused createdAt totalSupply pricePerShare softCap hardCap deadline raised reserve navPerShare epochLength`;
 
 /**
  * A Cluster row as the API serialises it (BigInt and Bytes as strings): the entity's text fields as they are,
@@ -21,6 +23,8 @@ export interface ClusterRow
   id: string;
   clusterId: string;
   operator: { id: string };
+  /** A `Timestamp`: microseconds in graph-node (seconds from older mappings). */
+  createdAt: string;
   stablecoin: string;
   totalSupply: string;
   pricePerShare: string;
@@ -40,8 +44,12 @@ export const CLUSTERS_QUERY = `
     _meta(block: $block) { block { number } hasIndexingErrors }
   }`;
 
-/** Builds a `Cluster` from its row and its stablecoin's decimals. Addresses are checksummed like the chain's. */
-export function clusterFromSubgraph(row: ClusterRow, stablecoinDecimals: number, checksum: (a: string) => string): Cluster {
+/**
+ * Builds a `Cluster` from its row and its stablecoin's decimals. Addresses are checksummed like the chain's; the
+ * `Timestamp` field is read in `timestampUnit`.
+ */
+export function clusterFromSubgraph(row: ClusterRow, stablecoinDecimals: number, timestampUnit: TimestampUnit): Cluster {
+  const checksum = getAddress;
   const stable = (raw: string) => amount(BigInt(raw), stablecoinDecimals);
   return {
     id: BigInt(row.clusterId),
@@ -69,5 +77,6 @@ export function clusterFromSubgraph(row: ClusterRow, stablecoinDecimals: number,
     reserve: stable(row.reserve),
     navPerShare: row.navPerShare === null ? null : stable(row.navPerShare),
     epochLength: Number(row.epochLength),
+    launchedAt: timestampToSeconds(row.createdAt, timestampUnit),
   };
 }

@@ -8,8 +8,8 @@
 export type TimestampUnit = "seconds" | "microseconds" | "auto";
 
 /**
- * Above this a timestamp cannot be seconds (the year 5138) and below it cannot be microseconds of any date after
- * 1970-01-02, so `auto` is exact for every real block time.
+ * From this on a timestamp cannot be seconds (it would be the year 5138) and below it cannot be microseconds of any
+ * time after 1970-01-02 03:46:40 UTC, so `auto` is exact for every real block time.
  */
 const MICROSECONDS_FROM = 10n ** 11n;
 
