@@ -8,7 +8,7 @@
  * compared with `redeemAssets`. The run fails if the generators never reached partial fills, two-era
  * settlements, merged (aliased) eras, positions with a paid checkpoint, or a refused settlement.
  *
- * MATH_RUNS (default 25), MATH_STEPS (default 20), MATH_SEED.
+ * MATH_RUNS (default 25), MATH_STEPS (default 16), MATH_SEED.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -18,7 +18,7 @@ import { claimable, pendingShares, redeemAssets, settlementFill } from "../../sd
 import { mineAt, readPosition, readResolvedEra, readSettlementInputs, readStoredClaimable, requestPart, spreadShares } from "./mathChainState";
 
 const RUNS = Number(process.env.MATH_RUNS ?? 25);
-const STEPS = Number(process.env.MATH_STEPS ?? 20);
+const STEPS = Number(process.env.MATH_STEPS ?? 16);
 const SEED = process.env.MATH_SEED === undefined ? undefined : Number(process.env.MATH_SEED);
 const HOLDERS = 4;
 
