@@ -14,7 +14,7 @@ const PAD = { left: 70, right: 12, top: 14, bottom: 28 };
 interface Series {
   label: string;
   color: string;
-  points: { x: number; y: bigint }[];
+  points: { x: number; y: bigint; marked?: boolean }[];
   dashed?: boolean;
 }
 
@@ -42,7 +42,11 @@ function clusterSection(c: ClusterSummary): string {
   const start = c.charts.yieldPerShare[0]?.timestamp ?? 0;
   const days = (t: number) => (t - start) / 86_400;
   const nav = lineChart("NAV per share vs the depreciation schedule", [
-    { label: "NAV per share (appraisal when fresh)", color: "#2b6cb0", points: c.charts.nav.map((p) => ({ x: days(p.timestamp), y: p.navPerShare })) },
+    {
+      label: "NAV per share (appraisal when fresh; ○ stale appraisal, priced from the schedule)",
+      color: "#2b6cb0",
+      points: c.charts.nav.map((p) => ({ x: days(p.timestamp), y: p.navPerShare, marked: !p.appraised })),
+    },
     { label: "schedule only", color: "#c05621", dashed: true, points: c.charts.nav.map((p) => ({ x: days(p.timestamp), y: p.scheduleNavPerShare })) },
   ], (v) => usdPrecise(v, 2), "day");
   const yieldChart = lineChart("Cumulative yield per share", [
@@ -61,7 +65,8 @@ function lineChart(title: string, series: Series[], label: (v: bigint) => string
   const x = (v: number) => PAD.left + ((v - xMin) / (xMax - xMin || 1)) * (WIDTH - PAD.left - PAD.right);
   const y = (v: bigint) => HEIGHT - PAD.bottom - (Number(v - yMin) / Number(yMax - yMin)) * (HEIGHT - PAD.top - PAD.bottom);
   const lines = series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ""} points="${
-    s.points.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(" ")}"/>`).join("");
+    s.points.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(" ")}"/>`
+    + s.points.filter((p) => p.marked).map((p) => `<circle cx="${x(p.x).toFixed(1)}" cy="${y(p.y).toFixed(1)}" r="5" fill="none" stroke="${s.color}"/>`).join("")).join("");
   return figure(title, series, `${axes(label(yMax), label(yMin), `${xUnit} ${Math.round(xMin)}`, `${xUnit} ${Math.round(xMax)}`)}${lines}`);
 }
 

@@ -14,6 +14,7 @@ import { timestampToSeconds } from "../../sdk/src/fetch/subgraph/timestamp";
 import { ClusterShareToken__factory, NavOracle__factory } from "../../sdk/src/types";
 import { monthOfWeek, weeksInMonth } from "./calendar";
 import { irr, type CashFlow } from "./irr";
+import { readSchedule } from "./navSchedule";
 import type { Simulation } from "./simulator";
 
 const WAD = 10n ** 18n;
@@ -199,8 +200,7 @@ function trailingApr(c: Cluster, epochs: Epoch[], months: number): number | null
 }
 
 async function charts(c: Cluster, epochs: Epoch[], extras: ClusterExtras, sim: Simulation, provider: JsonRpcProvider): Promise<ClusterCharts> {
-  const s = await NavOracle__factory.connect(c.contracts.navOracle, provider).schedule();
-  const schedule = { cost: s.cost, start: s.start, usefulLife: s.usefulLife, salvageBps: s.salvageBps, maxDeviationBps: s.maxDeviationBps };
+  const schedule = await readSchedule(NavOracle__factory.connect(c.contracts.navOracle, provider));
   const nav = extras.oracleReports.map((r) => {
     const timestamp = timestampToSeconds(r.timestamp);
     const book = depreciatedValue(schedule, BigInt(timestamp))! + BigInt(r.reserve) + BigInt(r.pendingReserve);

@@ -12,10 +12,13 @@ import {
   type ClusterOffering, type ClusterShareToken, type MockV3Aggregator, type NavOracle, type RedemptionQueue, type RevenueVault,
 } from "../../sdk/src/types";
 import type { ClusterShareContext } from "../../sdk/src/context";
+import { depreciatedValue } from "../../sdk/src/math";
 import * as act from "./actions";
 import { lastWeekOf, monthOfWeek, WEEK } from "./calendar";
+import { installDeterministicClock } from "./clock";
+import { readSchedule } from "./navSchedule";
 import { bigintsAsStrings } from "./format";
-import { assignRoles, deployFeed, deployProtocol, FEED_DECIMALS, type Protocol, type Roles } from "./deploy";
+import { assignRoles, deployFeed, deployProtocol, FEED_DECIMALS, PROTOCOL_FEE_BPS, type Protocol, type Roles } from "./deploy";
 import { createKeeper, type Keeper } from "../keeper/keeper";
 import { RAISE_DURATION, START_TIMESTAMP, STABLE_DECIMALS, type ClusterPlan, type Scenario } from "./scenario";
 
@@ -78,6 +81,15 @@ export interface SimulateOptions {
 
 /** Runs `scenario` on the in-process network (which must be fresh: the scenario's clock starts in 2030). */
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<Simulation> {
+  const removeClock = installDeterministicClock();
+  try {
+    return await run(scenario, options);
+  } finally {
+    removeClock();
+  }
+}
+
+async function run(scenario: Scenario, options: SimulateOptions): Promise<Simulation> {
   const roles = await assignRoles(scenario.clusters.length, scenario.investors.length);
   const protocol = await deployProtocol(roles);
   const log: string[] = [];
@@ -234,8 +246,10 @@ async function midWeek(sim: Simulation, week: number): Promise<void> {
       if (investor.buys.some((b) => b.cluster === clusters.length - 1)) await act.refundRaise(sim.ctx(roles.investors[i]), failed.clusterId);
     }
     const lp = clusters[scenario.liquidity.cluster];
+    // Priced at the raise's net price per share (what NAV starts at: the hardware is the raise less the protocol fee).
     const shares = await lp.token.balanceOf(lp.operator.address);
-    const assets = (shares * (await lp.nav.quote()).navPerShare) / WAD;
+    const netPrice = (lp.plan.pricePerShare * (BPS - BigInt(PROTOCOL_FEE_BPS))) / BPS;
+    const assets = (shares * netPrice) / WAD;
     await act.provideLiquidity(sim.ctx(lp.operator), lp.clusterId, protocol.uniswap.router, lp.token, protocol.stable, lp.operator, shares, assets);
   }
   const { sale, redemption } = scenario;
@@ -265,7 +279,8 @@ async function midWeek(sim: Simulation, week: number): Promise<void> {
 async function redemptionSize(cluster: SimulatedCluster, week: number, holder: HardhatEthersSigner): Promise<bigint> {
   const { plan } = cluster;
   const slice = (plan.months[monthOfWeek(week)].invoice * BigInt(plan.reserveBps)) / BPS;
-  const price = ((await cluster.nav.quote()).navPerShare * (BPS - BigInt(plan.redemptionFeeBps))) / BPS;
+  const [, navPerShare] = await cluster.nav.latestRoundData(); // a stored round: no view of "now" decides the size
+  const price = (navPerShare * (BPS - BigInt(plan.redemptionFeeBps))) / BPS;
   const shares = (((await cluster.vault.reserve()) + slice / 2n) * WAD) / price;
   const balance = await cluster.token.balanceOf(holder.address);
   return shares < balance ? shares : balance;
@@ -282,7 +297,10 @@ async function reportFeeds(sim: Simulation, cluster: SimulatedCluster, index: nu
   await cluster.revenueFeed.connect(sim.roles.reporter).updateAnswer(toFeedAnswer(cluster.billed));
   const stale = sim.scenario.staleAppraisal;
   if (stale.cluster === index && stale.weeks.includes(week)) return;
-  const appraisal = ((await cluster.nav.scheduledValue()) * BigInt(10_000 + cluster.plan.appraisalNoiseBps[week - 1])) / BPS;
+  // The schedule as of the latest block (the SDK's statement of NavOracle.scheduledValue), give or take the noise.
+  const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  const scheduled = depreciatedValue(await readSchedule(cluster.nav), now)!;
+  const appraisal = (scheduled * BigInt(10_000 + cluster.plan.appraisalNoiseBps[week - 1])) / BPS;
   await cluster.appraisalFeed.connect(sim.roles.reporter).updateAnswer(toFeedAnswer(appraisal));
 }
 

@@ -4,6 +4,7 @@ import { runDemo, summaryJson, type DemoResult } from "../../scripts/demo/index"
 import { buildScenario } from "../../scripts/demo/scenario";
 import { consoleReport } from "../../scripts/demo/console";
 import { irr } from "../../scripts/demo/irr";
+import { installDeterministicClock } from "../../scripts/demo/clock";
 import { bigintsAsStrings, usd, usdPrecise } from "../../scripts/demo/format";
 import { lastWeekOf, monthOfWeek, weeksInMonth } from "../../scripts/demo/calendar";
 
@@ -125,6 +126,9 @@ describe("npm run demo, two months with a fixed seed", () => {
 
   it("writes a self-contained report with three charts per active cluster, JSON with every figure, and the keeper's count", async () => {
     expect(result.html.match(/<svg /g)).toHaveLength(6);
+    // The stale-appraisal rounds are marked on the NAV chart.
+    const staleRounds = result.summary.clusters.reduce((n, c) => n + c.scheduleRounds, 0);
+    expect(result.html.match(/<circle /g)?.length ?? 0).toBe(staleRounds);
     expect(result.html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     const json = JSON.parse(summaryJson(result));
     expect(json.clusters[0].rentPaid).toBe(result.summary.clusters[0].rentPaid.toString());
@@ -152,6 +156,20 @@ describe("the demo, replayed", () => {
     expect(second).toEqual(first);
     expect(first.clusters[0].rentPaid).not.toBe("0");
   }, 180_000);
+
+  it("dates each transaction's block one second after the last, however long the machine took", async () => {
+    const [sender] = await hre.ethers.getSigners();
+    const removeClock = installDeterministicClock();
+    try {
+      const first = await (await sender.sendTransaction({ to: sender.address })).wait();
+      await new Promise((resolve) => setTimeout(resolve, 2_100)); // a slow machine between two transactions
+      const second = await (await sender.sendTransaction({ to: sender.address })).wait();
+      const [a, b] = await Promise.all([first!.getBlock(), second!.getBlock()]);
+      expect(b.timestamp - a.timestamp).toBe(1);
+    } finally {
+      removeClock();
+    }
+  });
 });
 
 describe("the demo's scenario, IRR and formatting", () => {
