@@ -7,8 +7,12 @@
  * Env: RPC_PORT, GRAPHQL_PORT, DEV_MONTHS, DEV_SEED, NO_SEED=1, KEEPER_INTERVAL_MS. Prints a banner, then the line
  * `clustershare dev stack ready` (what scripts and tests wait for).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { readDevOptions } from "./options";
 import { READY_LINE, startDevStack, type DevStack } from "./stack";
+
+const CLI_BIN = join(__dirname, "../../sdk/dist/cli/index.js");
 
 function banner(stack: DevStack): string {
   const accounts = Object.entries(stack.accounts).map(([role, address]) => `    ${role.padEnd(10)} ${address}`);
@@ -25,7 +29,8 @@ function banner(stack: DevStack): string {
     "  accounts",
     ...accounts,
     "",
-    "  try: npx clustershare clusters",
+    // The CLI is the SDK package's bin: it runs from the built package.
+    existsSync(CLI_BIN) ? "  try: npx clustershare clusters" : "  the CLI: npm run build -w sdk once, then npx clustershare clusters",
     "",
   ].join("\n");
 }
