@@ -4,6 +4,13 @@ import type { HardhatUserConfig } from "hardhat/types";
 import "@nomicfoundation/hardhat-ethers";
 import "@typechain/hardhat";
 
+// Hardhat Ignition's plugin gives the Hardhat CLI its `ignition` tasks (`npx hardhat ignition status <network>`) but
+// costs about a second on every Hardhat load: only the CLI registers it. The deploy scripts, the demo and the tests
+// drive Ignition through @nomicfoundation/ignition-core (scripts/deploy/ignition.ts) and do not need it.
+if (/hardhat[\\/]internal[\\/]cli[\\/]|\.bin[\\/]hardhat$/.test(process.argv[1] ?? "")) {
+  require("@nomicfoundation/hardhat-ignition-ethers");
+}
+
 /** The one Solidity version the project compiles with; it must equal the pinned npm `solc` package. */
 const SOLIDITY_VERSION = "0.8.28";
 
@@ -37,11 +44,14 @@ const config: HardhatUserConfig = {
       // Clones of the implementations keep launches cheap; the implementations themselves are large.
       allowUnlimitedContractSize: false,
     },
+    // A real network, named as The Graph names it (`npm run deploy -- --network base` sets DEPLOY_NETWORK), at
+    // RPC_URL, sending from DEPLOYER_KEY. Keys live in the environment, never in this file or in flags.
     ...(process.env.RPC_URL
       ? {
-          remote: {
+          [process.env.DEPLOY_NETWORK ?? "remote"]: {
             url: process.env.RPC_URL,
-            accounts: process.env.DEPLOYER_KEY ? [process.env.DEPLOYER_KEY] : [],
+            // The deployer sends the protocol; an operator's own key (OPERATOR_KEY), when given, launches clusters.
+            accounts: [process.env.DEPLOYER_KEY, process.env.OPERATOR_KEY].filter((key): key is string => !!key),
           },
         }
       : {}),

@@ -4,11 +4,17 @@
  * those ABIs, network and factory address from the deployment). Nothing in the manifest is edited by hand.
  *
  *   ts-node scripts/subgraph/manifest.ts [deployment.json]   # { "network", "factory", "startBlock" }
+ *   npm run subgraph:manifest -- --network <name> [--deployments <dir>]
+ *
+ * The second form reads deployments/<name>.json and writes subgraph/subgraph.<name>.yaml, the manifest to hand to
+ * `graph deploy` for that network; subgraph/subgraph.yaml and subgraph/build (the tests' build) stay untouched.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { Interface, type EventFragment, type ParamType } from "ethers";
 import type { SubgraphDeployment } from "../../runner/src/deployment";
+import { parseDeployment } from "../../sdk/src/deployment";
 
 export type { SubgraphDeployment };
 
@@ -192,7 +198,33 @@ function typeOf(p: ParamType): string {
   return p.type;
 }
 
+/** The manifest file name of `network`'s deployment, beside subgraph.yaml (graph-cli resolves paths from it). */
+export function networkManifestName(network: string): string {
+  return `subgraph.${network}.yaml`;
+}
+
+/**
+ * Writes the manifest for the deployment in `<deploymentsDir>/<network>.json` (checked by the SDK's
+ * parseDeployment) as subgraph/subgraph.<network>.yaml, and returns its path.
+ */
+export function writeNetworkManifest(network: string, deploymentsDir = join(ROOT, "deployments")): string {
+  const deployment = parseDeployment(JSON.parse(readFileSync(join(deploymentsDir, `${network}.json`), "utf8")));
+  return writeSubgraphSources(
+    { network: deployment.network, factory: deployment.factory, startBlock: deployment.startBlock },
+    networkManifestName(network),
+  );
+}
+
 if (require.main === module) {
-  const file = process.argv[2];
-  writeSubgraphSources(file ? (JSON.parse(readFileSync(file, "utf8")) as SubgraphDeployment) : undefined);
+  const { values, positionals } = parseArgs({
+    options: { network: { type: "string" }, deployments: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (values.network) {
+    const path = writeNetworkManifest(values.network, values.deployments ? resolve(values.deployments) : undefined);
+    console.log(`wrote ${path}`);
+  } else {
+    const file = positionals[0];
+    writeSubgraphSources(file ? (JSON.parse(readFileSync(file, "utf8")) as SubgraphDeployment) : undefined);
+  }
 }

@@ -1,0 +1,87 @@
+/**
+ * Every chain call the keeper makes, in one place (typechain factories today; the SDK's client can take over here
+ * without the keeper's loop changing): the registry of clusters, each upkeep's check and perform, and decoding
+ * a revert into the contracts' named error.
+ */
+import { Interface, isCallException, type ContractRunner, type Provider, type Signer } from "ethers";
+import {
+  ClusterFactory__factory,
+  NavOracle__factory,
+  RedemptionQueue__factory,
+  RevenueVault__factory,
+} from "../../sdk/src/types";
+
+/** The three upkeeps of a cluster, in the order they must run: the close feeds NAV, NAV prices the settlement. */
+export const UPKEEP_STEPS = ["close", "nav", "settle"] as const;
+export type UpkeepStep = (typeof UPKEEP_STEPS)[number];
+
+/** A cluster's contracts that implement Chainlink's AutomationCompatibleInterface, by step. */
+export interface ClusterUpkeeps {
+  clusterId: bigint;
+  targets: Record<UpkeepStep, string>;
+}
+
+/** What one performUpkeep transaction did. */
+export interface PerformReceipt {
+  hash: string;
+  blockNumber: number;
+  gasUsed: bigint;
+}
+
+const PAGE = 100n;
+
+/** The registry's clusters from id `from` on, paged (the factory's `clusters(offset, limit)`). */
+export async function clustersFrom(runner: ContractRunner, factory: string, from: bigint): Promise<ClusterUpkeeps[]> {
+  const registry = ClusterFactory__factory.connect(factory, runner);
+  const count = await registry.clusterCount();
+  const found: ClusterUpkeeps[] = [];
+  for (let offset = from; offset < count; offset += PAGE) {
+    const page = await registry.clusters(offset, PAGE);
+    page.forEach(({ contracts }, i) =>
+      found.push({
+        clusterId: offset + BigInt(i),
+        targets: { close: contracts.vault, nav: contracts.navOracle, settle: contracts.redemptionQueue },
+      }),
+    );
+  }
+  return found;
+}
+
+/** The upkeep contract behind `step`; the three share `checkUpkeep(bytes)` and `performUpkeep(bytes)`. */
+function upkeep(step: UpkeepStep, target: string, runner: ContractRunner) {
+  if (step === "close") return RevenueVault__factory.connect(target, runner);
+  if (step === "nav") return NavOracle__factory.connect(target, runner);
+  return RedemptionQueue__factory.connect(target, runner);
+}
+
+/** `checkUpkeep("0x")`: whether `performUpkeep` would succeed now, as the contract itself judges it. */
+export async function isUpkeepNeeded(provider: Provider, step: UpkeepStep, target: string): Promise<boolean> {
+  const [needed] = await upkeep(step, target, provider).checkUpkeep("0x");
+  return needed;
+}
+
+/** Sends `performUpkeep("0x")` and waits for it to be mined; a revert throws (decode it with `describeRevert`). */
+export async function performUpkeep(signer: Signer, step: UpkeepStep, target: string): Promise<PerformReceipt> {
+  const tx = await upkeep(step, target, signer).performUpkeep("0x");
+  const receipt = await tx.wait();
+  if (!receipt) throw new Error(`performUpkeep ${tx.hash} was dropped`);
+  return { hash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
+}
+
+/** Every error the upkeep contracts can revert with (their own, the shared IClusterErrors, OracleLib's). */
+const ERRORS = new Interface(
+  [RevenueVault__factory.abi, NavOracle__factory.abi, RedemptionQueue__factory.abi]
+    .flat()
+    .filter((fragment, i, all) => fragment.type === "error" && all.findIndex((f) => f.type === "error" && f.name === fragment.name) === i),
+);
+
+/**
+ * A revert as its named error (`StaleOracleAnswer(0x…, 1700000000, 86400)`), or undefined when `error` is not a
+ * revert (a network failure, a timeout, a nonce clash: worth retrying).
+ */
+export function describeRevert(error: unknown): string | undefined {
+  if (!isCallException(error)) return undefined;
+  const decoded = error.data ? ERRORS.parseError(error.data) : null;
+  if (decoded) return `${decoded.name}(${decoded.args.map(String).join(", ")})`;
+  return error.reason ?? error.shortMessage;
+}
