@@ -15,7 +15,7 @@ import { BlockState } from "./blockState";
 import { BlockSource, ChainReorganisedError, type FetchedBlock } from "./chain/blockSource";
 import { toEthereumEvent, type RpcLog } from "./chain/decode";
 import type { JsonRpcClient } from "./chain/rpc";
-import type { BlockPointer } from "./history/blockPointer";
+import { descendsFrom, type BlockPointer } from "./history/blockPointer";
 import { commonAncestor, isCanonical } from "./history/reorg";
 import type { BuiltSubgraph, SourceSpec } from "./manifest";
 import type { EntityStore } from "./store";
@@ -234,7 +234,7 @@ export class Indexer {
   /** Throws ChainReorganisedError when `pointer` is the block after the head but not its child. */
   private checkLinksToHead(pointer: BlockPointer): void {
     const head = this.options.store.head;
-    if (head && head.number === pointer.number - 1 && head.hash !== pointer.parentHash) {
+    if (head && head.number === pointer.number - 1 && !descendsFrom(pointer, head)) {
       throw new ChainReorganisedError(`block ${pointer.number} does not descend from the indexed head ${head.hash}`);
     }
   }

@@ -167,7 +167,7 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
       rpcUrl: stack.rpcUrl, subgraphUrl: stack.subgraphUrl, deployment: stack.deployment, maxSubgraphLag: 100,
     });
     const lagging = await tolerant.getInvestment(stack.bob.address);
-    expect(lagging.source).toBe("subgraph");
+    expect(lagging.source, lagging.fallbackReason).toBe("subgraph");
     expect(lagging.block).toBe(head - 16);
     await stack.runner.sync();
     const caughtUp = await indexed.clusters();

@@ -3,8 +3,7 @@
  * addresses over a range, and full blocks (with transactions) for the blocks that hold triggers, fetched ahead of
  * the handlers in batches so that the node works while the mappings run.
  */
-import type { BlockPointer } from "../history/blockPointer";
-import { toBlockPointer } from "../history/blockPointer";
+import { descendsFrom, toBlockPointer, type BlockPointer } from "../history/blockPointer";
 import type { EthereumBlock, EthereumTransaction } from "../wasm/ethereum";
 import { toEthereumBlock, toEthereumTransaction, type RpcBlock, type RpcLog, type RpcTransaction } from "./decode";
 import type { JsonRpcClient } from "./rpc";
@@ -84,7 +83,7 @@ export class BlockSource {
       return toBlockPointer(header);
     });
     for (let i = 1; i < pointers.length; i++) {
-      if (pointers[i].parentHash !== pointers[i - 1].hash) {
+      if (!descendsFrom(pointers[i], pointers[i - 1])) {
         throw new ChainReorganisedError(`block ${pointers[i].number}'s parent is not the block ${pointers[i - 1].number} fetched with it`);
       }
     }

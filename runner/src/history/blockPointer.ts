@@ -15,3 +15,14 @@ export function toBlockPointer(raw: { number: string; hash: string; parentHash: 
     timestamp: Number(raw.timestamp),
   };
 }
+
+const UNKNOWN_PARENT = `0x${"0".repeat(64)}`;
+
+/**
+ * Whether `child` names `parent` as its parent. Hardhat's `hardhat_mine` reserves blocks whose headers carry a zero
+ * parent hash (the node never computed it); such a header links to whatever precedes it, and a reorganisation is
+ * still caught by comparing the indexed head's hash with the node's block at that number.
+ */
+export function descendsFrom(child: BlockPointer, parent: BlockPointer): boolean {
+  return child.parentHash === parent.hash || child.parentHash === UNKNOWN_PARENT;
+}
