@@ -174,6 +174,20 @@ describe("the runner through JSON-RPC faults: retried, resumed, nothing counted 
     expect(after).toMatchObject({ block: big, clusters: before.clusters + 1, payments: before.payments + 20 });
     await expectFiguresMatchChain(runner.url!, d, accounts);
   });
+
+  // Last: it adds blocks every earlier test would otherwise have to index.
+  it("indexes through blocks that hardhat_mine reserved (their headers carry a zero parent hash) without seeing a reorg", async () => {
+    const { runner } = await runnerThroughProxy();
+    await runner.sync();
+    await ethers.provider.send("hardhat_mine", ["0x20"]);
+    const head = await ethers.provider.getBlockNumber();
+    const reserved = await ethers.provider.send("eth_getBlockByNumber", [`0x${(head - 5).toString(16)}`, false]);
+    expect(reserved.parentHash).toBe(ethers.ZeroHash);
+    await activity(2);
+    await runner.sync();
+    expect(runner.status()).toMatchObject({ health: "healthy", synced: true, nodeFailure: null });
+    await expectFiguresMatchChain(runner.url!, d, accounts);
+  });
 });
 
 /** Polls `condition` every 10 ms until it holds (the test's timeout bounds the wait). */
