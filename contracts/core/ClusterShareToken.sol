@@ -83,6 +83,9 @@ contract ClusterShareToken is
 
     /// @dev `_escrowExclusions` value of an applied escrow exclusion (no proposal can be executable that late).
     uint256 private constant ESCROW_EXCLUSION_APPLIED = type(uint256).max;
+    /// @notice How long after its delay a proposed escrow exclusion can still be applied: a proposal nobody applied
+    ///         cannot wait dormant and switch off an account's yield long after holders last had reason to look.
+    uint256 public constant ESCROW_EXCLUSION_WINDOW = 7 days;
 
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
@@ -110,7 +113,7 @@ contract ClusterShareToken is
     address private _redemptionQueue;
     PolicyProposal private _policyProposal;
     /// @dev Per lending-market escrow: when its proposed exclusion becomes applicable (ESCROW_EXCLUSION_APPLIED once
-    ///      applied, zero for none), so an escrow excluded this way can only be let back in by the same path's owners.
+    ///      applied, zero for none). An escrow excluded this way earns again only by its own `includeSelf`.
     mapping(address escrow => uint256) private _escrowExclusions;
     /// @dev Stablecoin the books account for: every amount notified or swept in, minus every claim. The token's
     ///      balance above it arrived outside the books (a plain transfer) and can be swept into the stream. Costs each
@@ -135,7 +138,7 @@ contract ClusterShareToken is
     event EscrowExclusionProposed(address indexed escrow, uint256 executableAt);
     /// @notice `by` (guardian or protocol admin) withdrew the proposed exclusion of `escrow`.
     event EscrowExclusionCancelled(address indexed escrow, address indexed by);
-    /// @notice `escrow`'s exclusion was applied (`excluded` true) or lifted by the operator or admin (false).
+    /// @notice `escrow`'s exclusion was applied (`excluded` true) or lifted by the escrow itself through `includeSelf` (false).
     event EscrowExclusionSet(address indexed escrow, bool excluded);
     /// @notice `amount` that an excluded pool had earned and could never claim went back to the holders' stream
     ///         (carried into the next period).
@@ -165,8 +168,8 @@ contract ClusterShareToken is
     error PolicyDelayPending(uint256 executableAt);
     /// @notice No exclusion of `escrow` is waiting.
     error NoEscrowExclusionProposal(address escrow);
-    /// @notice `escrow` was not excluded through the escrow path, so that path cannot let it back in.
-    error NotAnExcludedEscrow(address escrow);
+    /// @notice The proposed exclusion of `escrow` was not applied by `expiredAt`; propose it again.
+    error EscrowExclusionExpired(address escrow, uint256 expiredAt);
     /// @notice The account already has this exclusion status.
     error ExclusionUnchanged(address account, bool excluded);
     /// @notice Protocol contracts of the cluster are always excluded.
@@ -538,9 +541,13 @@ contract ClusterShareToken is
         _setExcluded(msg.sender, true, false);
     }
 
-    /// @notice The caller, excluded by its own choice, earns again from now on.
+    /// @notice The caller, excluded by its own choice or through the escrow path, earns again from now on.
     function includeSelf() external {
         _setExcluded(msg.sender, false, false);
+        if (_escrowExclusions[msg.sender] == ESCROW_EXCLUSION_APPLIED) {
+            delete _escrowExclusions[msg.sender];
+            emit EscrowExclusionSet(msg.sender, false);
+        }
     }
 
     /// @notice Where the Uniswap V2 pair of this share and `pairedToken` lives (or will live) under the factory the
@@ -603,27 +610,22 @@ contract ClusterShareToken is
         emit EscrowExclusionCancelled(escrow, msg.sender);
     }
 
-    /// @notice Applies the proposed exclusion of `escrow` once its delay has passed. Anyone. What the escrow earned
-    ///         before goes back to the holders' stream, as for a pool.
+    /// @notice Applies the proposed exclusion of `escrow` between the end of its delay and ESCROW_EXCLUSION_WINDOW
+    ///         after. Anyone. What the escrow earned before stays its own, claimable as an excluded account's is:
+    ///         unlike a pool, whose address proves what it is, the escrow might be a wallet named by mistake, so
+    ///         this insider path stops future yield and never takes earned yield.
+    /// @dev The escrow earns again only by its own consent (`includeSelf`), so no insider can switch an escrow
+    ///      back on to strand yield with it.
     /// @param escrow The escrow to exclude.
     function applyEscrowExclusion(address escrow) external {
         uint256 executableAt = _escrowExclusions[escrow];
         if (executableAt == 0 || executableAt == ESCROW_EXCLUSION_APPLIED) revert NoEscrowExclusionProposal(escrow);
         if (block.timestamp < executableAt) revert PolicyDelayPending(executableAt);
+        uint256 expiredAt = executableAt + ESCROW_EXCLUSION_WINDOW;
+        if (block.timestamp > expiredAt) revert EscrowExclusionExpired(escrow, expiredAt);
         _escrowExclusions[escrow] = ESCROW_EXCLUSION_APPLIED;
-        _setExcluded(escrow, true, true);
+        _setExcluded(escrow, true, false);
         emit EscrowExclusionSet(escrow, true);
-    }
-
-    /// @notice Lets an escrow excluded through `applyEscrowExclusion` earn again from now on. Operator or protocol
-    ///         admin (giving yield back needs no delay: it takes nothing from anyone who holds).
-    /// @param escrow The escrow to include.
-    function includeEscrow(address escrow) external {
-        _onlyOperatorOrAdmin();
-        if (_escrowExclusions[escrow] != ESCROW_EXCLUSION_APPLIED) revert NotAnExcludedEscrow(escrow);
-        delete _escrowExclusions[escrow];
-        _setExcluded(escrow, false, false);
-        emit EscrowExclusionSet(escrow, false);
     }
 
     /// @notice The state of `escrow`'s exclusion through the delayed path.

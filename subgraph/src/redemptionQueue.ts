@@ -55,12 +55,9 @@ export function handleCancelRedeemRequest(event: CancelRedeemRequest): void {
   const era = RedemptionEra.load(request.era)!;
   syncRequest(request, era, position);
   era.units = era.units.minus(request.units);
+  // The last request out of an era takes its rounding dust with its own shares (the event's `shares`), so an era
+  // emptied by cancels ends with nothing pending.
   era.pending = era.pending.minus(event.params.shares);
-  if (era.units.isZero()) {
-    // Emptied: the floors' dust stays in escrow, owned by nobody.
-    era.strandedShares = era.strandedShares.plus(era.pending);
-    era.pending = ZERO;
-  }
   era.openRequests = without(era.openRequests, request.id);
   era.save();
 

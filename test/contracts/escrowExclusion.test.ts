@@ -39,7 +39,6 @@ describe("ClusterShareToken lending-market escrow exclusion", () => {
     await expectRevert(d.token.connect(d.admin).proposeEscrowExclusion(await d.vault.getAddress()), d.token, "ExclusionUnchanged");
     await expectRevert(d.token.connect(d.stranger).applyEscrowExclusion(market), d.token, "NoEscrowExclusionProposal");
     await expectRevert(d.token.connect(d.admin).cancelEscrowExclusion(market), d.token, "NoEscrowExclusionProposal");
-    await expectRevert(d.token.connect(d.admin).includeEscrow(market), d.token, "NotAnExcludedEscrow");
   });
 
   it("applies only after the delay, by anyone, and the guardian or admin can cancel meanwhile", async () => {
@@ -71,48 +70,71 @@ describe("ClusterShareToken lending-market escrow exclusion", () => {
     await expectRevert(d.token.connect(d.stranger).applyEscrowExclusion(market), d.token, "NoEscrowExclusionProposal");
   });
 
-  it("stops the escrow's accrual and returns what it had earned to the holders' stream", async () => {
-    const [a] = d.holders;
+  /** The escrow as a signer: a contract that can make calls (a Safe named by mistake, say). */
+  async function asEscrow() {
+    await ethers.provider.send("hardhat_setBalance", [market, "0xDE0B6B3A7640000"]);
+    return ethers.getImpersonatedSigner(market);
+  }
+
+  it("stops the escrow's accrual and leaves what it had earned its own: the path never takes earned yield", async () => {
     const toHolders = await distribute(10_000n * d.unit);
     await d.token.connect(d.admin).proposeEscrowExclusion(market);
     await increaseTime(EPOCH / 2);
-    const carriedBefore = await d.token.scaledUndistributed();
     const receipt = await (await d.token.connect(d.stranger).applyEscrowExclusion(market)).wait();
     const names = receipt!.logs.map((l) => d.token.interface.parseLog(l)?.name);
     expect(names).toContain("ExclusionSet");
     expect(names).toContain("EscrowExclusionSet");
-    const returned = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "StrandedYieldReturned")!;
-    expect(returned.args.account).toBe(market);
-    const stranded: bigint = returned.args.amount;
+    expect(names).not.toContain("StrandedYieldReturned");
+    const kept = await d.token.earned(market);
     // 40 % of the supply for about half an epoch (plus the seconds of the transactions).
-    expect(stranded).toBeGreaterThan((toHolders * 19n) / 100n);
-    expect(stranded).toBeLessThan((toHolders * 21n) / 100n);
-    expect((await d.token.scaledUndistributed()) - carriedBefore).toBe(stranded * 10n ** 12n);
-    expect(await d.token.earned(market)).toBe(0n);
+    expect(kept).toBeGreaterThan((toHolders * 19n) / 100n);
+    expect(kept).toBeLessThan((toHolders * 21n) / 100n);
     expect(await d.token.eligibleSupply()).toBe((await d.token.totalSupply()) - COLLATERAL);
-    // The escrow earns nothing more; the stranded part streams to the holders with the next period.
+    // The escrow earns nothing more; the holders share every later second without it.
     await increaseTime(EPOCH);
     const next = await distribute(1_000n * d.unit);
     await increaseTime(EPOCH);
-    expect(await d.token.earned(market)).toBe(0n);
-    const earnedA = await d.token.earned(a.address);
-    expect(earnedA).toBeLessThanOrEqual(toHolders + next);
-    expect(toHolders + next - earnedA).toBeLessThanOrEqual(4n);
+    expect(await d.token.earned(market)).toBe(kept);
+    let holders = 0n;
+    for (const h of d.holders) holders += await d.token.earned(h.address);
+    expect(holders + kept).toBeLessThanOrEqual(toHolders + next);
+    expect(toHolders + next - holders - kept).toBeLessThanOrEqual(BigInt(d.holders.length) * 2n);
+    // A wallet named by mistake claims all of it.
+    const escrow = await asEscrow();
+    const before = await d.stable.balanceOf(market);
+    await d.token.connect(escrow).claim(market);
+    expect((await d.stable.balanceOf(market)) - before).toBe(kept);
   });
 
-  it("lets the operator or admin include the escrow again, and nobody else", async () => {
+  it("lets only the escrow itself earn again (includeSelf), which clears the path's record", async () => {
     await d.token.connect(d.admin).proposeEscrowExclusion(market);
     await increaseTime(POLICY_DELAY);
     await d.token.applyEscrowExclusion(market);
-    await expectRevert(d.token.connect(d.stranger).includeEscrow(market), d.token, "Unauthorized");
-    await expectRevert(d.token.connect(d.guardian).includeEscrow(market), d.token, "Unauthorized");
-    await d.token.connect(d.operator).includeEscrow(market);
+    expect(d.token.interface.getFunction("includeEscrow")).toBeNull();
+    const receipt = await (await d.token.connect(await asEscrow()).includeSelf()).wait();
+    const lifted = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "EscrowExclusionSet")!;
+    expect([lifted.args.escrow, lifted.args.excluded]).toEqual([market, false]);
     expect(await d.token.isExcluded(market)).toBe(false);
     expect(await d.token.eligibleSupply()).toBe(await d.token.totalSupply());
     expect(await d.token.escrowExclusion(market)).toEqual([0n, false]);
-    await expectRevert(d.token.connect(d.admin).includeEscrow(market), d.token, "NotAnExcludedEscrow");
-    // A self-excluded account is not an escrow this path can name back in.
-    await d.token.connect(d.holders[1]).excludeSelf();
-    await expectRevert(d.token.connect(d.admin).includeEscrow(d.holders[1].address), d.token, "NotAnExcludedEscrow");
+    // A self-exclusion afterwards is the account's own again: no escrow record comes back with it.
+    await d.token.connect(await asEscrow()).excludeSelf();
+    expect(await d.token.escrowExclusion(market)).toEqual([0n, false]);
+  });
+
+  it("refuses a proposal applied later than ESCROW_EXCLUSION_WINDOW after its delay; a fresh one works", async () => {
+    const window = await d.token.ESCROW_EXCLUSION_WINDOW();
+    expect(window).toBe(BigInt(7 * DAY));
+    await d.token.connect(d.admin).proposeEscrowExclusion(market);
+    const [executableAt] = await d.token.escrowExclusion(market);
+    await increaseTime(POLICY_DELAY + Number(window) + 10);
+    const [escrow, expiredAt] = await expectRevert(d.token.connect(d.stranger).applyEscrowExclusion(market), d.token, "EscrowExclusionExpired");
+    expect([escrow, expiredAt]).toEqual([market, executableAt + window]);
+    expect(await d.token.isExcluded(market)).toBe(false);
+    await d.token.connect(d.admin).proposeEscrowExclusion(market);
+    await increaseTime(POLICY_DELAY + Number(window) - 10);
+    await d.token.connect(d.stranger).applyEscrowExclusion(market);
+    expect(await d.token.isExcluded(market)).toBe(true);
   });
 });
+

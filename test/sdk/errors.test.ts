@@ -164,7 +164,12 @@ describe("every contract error decoded into a ClusterShareError", () => {
       await d.token.connect(d.operator).cancelTransferPolicy();
       const escrow = await d.stable.getAddress();
       expect(await raises("NoEscrowExclusionProposal", "ClusterShareToken", "applyEscrowExclusion", () => asAlice.applyEscrowExclusion.staticCall(escrow))).toEqual({ escrow });
-      expect(await raises("NotAnExcludedEscrow", "ClusterShareToken", "includeEscrow", async () => (await token(d.operator)).includeEscrow.staticCall(escrow))).toEqual({ escrow });
+      await d.token.connect(d.admin).proposeEscrowExclusion(escrow);
+      const [executableAt] = await d.token.escrowExclusion(escrow);
+      const window = await d.token.ESCROW_EXCLUSION_WINDOW();
+      await increaseTime(Number(executableAt + window - (await latestTimestamp())) + 1);
+      expect(await raises("EscrowExclusionExpired", "ClusterShareToken", "applyEscrowExclusion", () => asAlice.applyEscrowExclusion.staticCall(escrow))).toEqual({ escrow, expiredAt: executableAt + window });
+      await d.token.connect(d.admin).cancelEscrowExclusion(escrow);
       expect(await raises("ExclusionUnchanged", "ClusterShareToken", "includeSelf", () => asAlice.includeSelf.staticCall())).toEqual({ account: alice.address, excluded: false });
       const balance = await d.token.balanceOf(alice.address);
       expect(await raises("ERC20InsufficientBalance", "ClusterShareToken", "transfer", () => asAlice.transfer.staticCall(bob.address, balance + 1n))).toEqual({ sender: alice.address, balance, needed: balance + 1n });

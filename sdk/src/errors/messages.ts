@@ -48,8 +48,8 @@ export const ERROR_MESSAGES: Record<string, (a: ErrorArgs) => string> = {
   NoPolicyProposal: () => "no transfer policy change is waiting",
   PolicyDelayPending: (a) => `the proposed transfer policy can only be applied from ${s(a.executableAt)} (Unix time)`,
   NoEscrowExclusionProposal: (a) => `no exclusion of the escrow ${s(a.escrow)} from the yield is waiting`,
-  NotAnExcludedEscrow: (a) =>
-    `${s(a.escrow)} was not excluded through the delayed escrow path, so includeEscrow cannot let it earn again`,
+  EscrowExclusionExpired: (a) =>
+    `the proposed exclusion of the escrow ${s(a.escrow)} was not applied by ${s(a.expiredAt)} (Unix time); propose it again`,
   ExclusionUnchanged: (a) => `${s(a.account)} is already ${a.excluded ? "excluded from" : "included in"} the yield`,
   ProtocolAccount: (a) => `${s(a.account)} is one of the cluster's own contracts, whose status cannot change`,
   SharesLocked: () => "the shares cannot move until the offering succeeds (only purchases and refunds)",

@@ -23,7 +23,6 @@ export function loadOrCreateEra(cluster: Cluster, number: BigInt): RedemptionEra
     era.finished = false;
     era.remainingPerUnit = REMAINING_SCALE;
     era.assetsPerUnit = ZERO;
-    era.strandedShares = ZERO;
     era.openRequests = [];
   }
   return era;
