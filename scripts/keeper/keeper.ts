@@ -1,8 +1,9 @@
 /**
  * The keeper: what Chainlink Automation does for ClusterShare, for a local chain or a network without Automation.
- * Each tick it finds every cluster the factory launched and, cluster by cluster, runs the three upkeeps in the order
- * the contracts need (close the epoch, then publish NAV, then settle the redemption queue), each only when its own
- * `checkUpkeep` says `performUpkeep` would succeed. Reverts are decoded and logged, never thrown; network trouble is
+ * Each tick it finds every cluster the factory launched and, cluster by cluster, runs the upkeeps in the order the
+ * contracts need (finalize a raise that sold out or passed its deadline, close the epoch, publish NAV, settle the
+ * redemption queue), each only when the contract says it would succeed: `checkUpkeep`, or for `finalize` the
+ * offering's own condition read from its views. Reverts are decoded and logged, never thrown; network trouble is
  * retried with exponential backoff. The dev stack and the demo run it in-process; scripts/keeper/cli.ts wraps it.
  */
 import type { Provider, Signer } from "ethers";
@@ -118,7 +119,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     clusters.push(...(await clustersFrom(provider, deployment.factory, BigInt(clusters.length))));
     const actions: KeeperAction[] = [];
     for (const { clusterId, targets } of clusters) {
-      // Each later step judges itself by its own checkUpkeep, so a refused close does not hold back a due NAV.
+      // Each later step judges itself by its own check, so a refused close does not hold back a due NAV.
       for (const step of UPKEEP_STEPS) {
         const action = await runStep(clusterId, step, targets[step]);
         if (!action) continue;

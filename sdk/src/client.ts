@@ -10,6 +10,7 @@ import { parseDeployment, type Deployment } from "./deployment";
 import type { Cluster } from "./entities/cluster";
 import type { Investment } from "./entities/investment";
 import type { Position } from "./entities/position";
+import { DEFAULT_LOG_BLOCK_SPAN } from "./fetch/chain/logs";
 import { readCluster, type ClusterPage } from "./fetch/cluster";
 import { readClusters } from "./fetch/clusters";
 import { readPositions } from "./fetch/positions";
@@ -38,6 +39,11 @@ export interface ClusterShareClientOptions {
   maxSubgraphLag?: number;
   /** The unit of the subgraph's `Timestamp` fields (default: told apart by magnitude). */
   timestampUnit?: TimestampUnit;
+  /**
+   * Blocks per `eth_getLogs` when a read answers from the chain (default 10,000, what most public endpoints
+   * accept); a chunk the node still refuses as too large is split in half until it fits.
+   */
+  logBlockSpan?: number;
 }
 
 /** An action with its context bound: the same parameters after the first. */
@@ -80,6 +86,7 @@ export async function createClusterShareClient(options: ClusterShareClientOption
     maxSubgraphLag: options.maxSubgraphLag ?? DEFAULT_MAX_SUBGRAPH_LAG,
     timestampUnit: options.timestampUnit ?? "auto",
     decimalsByVault: new Map(),
+    logBlockSpan: options.logBlockSpan ?? DEFAULT_LOG_BLOCK_SPAN,
   };
   const actions = Object.fromEntries(
     Object.entries(allActions)

@@ -44,7 +44,8 @@ export type { YieldStream } from "./investment/yieldStream";
 export { DEFAULT_MAX_SUBGRAPH_LAG, SubgraphBehindError, type ReadContext, type Source, type Sourced } from "./fetch/source";
 export { multicall, ChainReadError, type ViewCall, type ViewResult, type MulticallAnswer } from "./fetch/multicall";
 export { querySubgraph, SubgraphQueryError, SubgraphUnavailableError, type SubgraphEndpoint, type SubgraphMeta } from "./fetch/subgraph/client";
-export { queryAll, PAGE_SIZE } from "./fetch/subgraph/paginate";
+export { queryAll, PAGE_SIZE, type PageOptions } from "./fetch/subgraph/paginate";
+export { DEFAULT_LOG_BLOCK_SPAN, LogRangeError } from "./fetch/chain/logs";
 export { timestampToSeconds, type TimestampUnit } from "./fetch/subgraph/timestamp";
 
 // The one client: reads and bound actions over one context.

@@ -5,13 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, type JsonRpcSigner } from "ethers";
 import {
-  attest, deployCluster, ethers, increaseTime, latestTimestamp, setNextTimestamp, HEARTBEAT, SHARE, type Deployment as Fixture,
+  attest, deployCluster, ethers, increaseTime, latestTimestamp, launchParams, navParams, setNextTimestamp, DAY, HEARTBEAT, SHARE,
+  type Deployment as Fixture,
 } from "../helpers/fixtures";
 import { startRpcNode } from "../helpers/rpcNode";
 import { startFlakyNode } from "./flakyNode";
 import { deployMulticall3 } from "../../scripts/deploy/multicall3";
 import { createKeeper, type KeeperAction, type KeeperLogEntry } from "../../scripts/keeper/keeper";
+import { isUpkeepNeeded } from "../../scripts/keeper/chain";
 import type { Deployment } from "../../sdk/src/deployment";
+import { ClusterOffering__factory, ClusterShareToken__factory, type ClusterOffering } from "../../sdk/src/types";
 
 const RENT = 400_000n;
 
@@ -201,6 +204,70 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     expect(output).toMatch(/cluster 0 nav .* performed/);
     expect(output).toMatch(/keeper stopped/);
     expect(await d.vault.currentEpoch()).toBe(6n);
+  });
+
+  // Runs last: the raises it launches become clusters whose later upkeeps the tests above do not expect.
+  it("finalizes a raise first, as soon as it sold out or its deadline passed, and never one still open", async () => {
+    const [buyer] = d.holders;
+    /** Launches a 30-day raise at $2 a share (soft cap 100k, hard cap 200k) and buys `whole` stablecoins of it. */
+    async function raise(whole: bigint): Promise<{ id: bigint; offering: ClusterOffering; token: string }> {
+      const id = await d.factory.clusterCount();
+      await d.factory.connect(d.operator).launch(launchParams({
+        name: `Raise ${id}`, symbol: `csR${id}`, stablecoin: await d.stable.getAddress(), revenueFeed: await d.feed.getAddress(),
+        offering: {
+          pricePerShare: 2n * d.unit, softCap: 100_000n * d.unit, hardCap: 200_000n * d.unit,
+          deadline: (await latestTimestamp()) + BigInt(30 * DAY), minPerAccount: 0n, maxPerAccount: 0n,
+        },
+        nav: navParams(),
+      }));
+      const { contracts } = await d.factory.cluster(id);
+      const offering = ClusterOffering__factory.connect(contracts.offering, buyer);
+      await d.stable.mint(buyer.address, whole * d.unit);
+      await d.stable.connect(buyer).approve(contracts.offering, whole * d.unit);
+      await offering.buy(whole * d.unit, buyer.address);
+      return { id, offering, token: contracts.token };
+    }
+    const soldOut = await raise(200_000n);
+    const open = await raise(150_000n);
+    const short = await raise(50_000n);
+    const keeper = keeperWith(() => {});
+    const finalizes = (actions: KeeperAction[]) => actions.filter((a) => a.step === "finalize").map((a) => [a.clusterId, a.outcome, a.target]);
+
+    // Before the deadline only the sold-out raise can be finalized; the other two are left alone (no revert sent).
+    const early = await keeper.tickOnce();
+    expect(finalizes(early)).toEqual([[soldOut.id, "performed", await soldOut.offering.getAddress()]]);
+    expect((await soldOut.offering.raiseState()).succeeded).toBe(true);
+    expect(await ClusterShareToken__factory.connect(soldOut.token, ethers.provider).locked()).toBe(false);
+    expect((await open.offering.raiseState()).succeeded).toBe(false);
+    // Finalizing is the cluster's first step of the tick: anything else for it comes after.
+    const soldOutSteps = early.filter((a) => a.clusterId === soldOut.id).map((a) => a.step);
+    expect(soldOutSteps[0]).toBe("finalize");
+
+    // The contract refuses while block.timestamp <= deadline: with the latest block a second before the deadline the
+    // keeper holds back; at the deadline its transaction can only land after it. (Asked directly: a tick would mine
+    // other clusters' upkeeps first and move the clock.)
+    const deadline = (await open.offering.terms()).deadline;
+    const offeringAddress = await open.offering.getAddress();
+    await setNextTimestamp(deadline - 1n);
+    await ethers.provider.send("evm_mine", []);
+    expect(await isUpkeepNeeded(ethers.provider, "finalize", offeringAddress)).toBe(false);
+    await setNextTimestamp(deadline);
+    await ethers.provider.send("evm_mine", []);
+    expect(await isUpkeepNeeded(ethers.provider, "finalize", offeringAddress)).toBe(true);
+
+    const late = await keeper.tickOnce();
+    expect(finalizes(late)).toEqual([
+      [open.id, "performed", offeringAddress],
+      [short.id, "performed", await short.offering.getAddress()],
+    ]);
+    for (const action of late.filter((a) => a.step === "finalize")) {
+      expect(BigInt((await ethers.provider.getBlock(action.receipt!.blockNumber))!.timestamp)).toBeGreaterThan(deadline);
+    }
+    // The chain agrees: one raise reached its soft cap and succeeded, the other recorded its failure.
+    expect((await open.offering.raiseState()).succeeded).toBe(true);
+    expect((await short.offering.raiseState()).failureRecorded).toBe(true);
+    // Nothing is due twice.
+    expect(finalizes(await keeper.tickOnce())).toEqual([]);
   });
 });
 

@@ -9,6 +9,8 @@ import { querySubgraph, SubgraphQueryError } from "../../sdk/src/fetch/subgraph/
 import { InvalidDeploymentError } from "../../sdk/src/deployment";
 import { MULTICALL3_ADDRESS, MULTICALL3_DEPLOYER, deployMulticall3 } from "../../scripts/deploy/multicall3";
 import { startCountingProxy } from "../../scripts/bench/countingProxy";
+import { LogRangeError } from "../../sdk/src/fetch/chain/logs";
+import { startLogLimitNode } from "./readsLogLimitNode";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -234,6 +236,107 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
     writeFileSync(broken, JSON.stringify({ ...stack.deployment, factory: "0x1234" }));
     await expect(createClusterShareClient({ rpcUrl: stack.rpcUrl, deployment: broken })).rejects.toBeInstanceOf(InvalidDeploymentError);
     await stack.runner.sync();
+  });
+
+  it("getInvestment pages an account's positions and purchases by id_gt past a full page; one request when none is full", async () => {
+    const { alice } = stack;
+    const whole = await chainOnly.getInvestment(alice.address);
+    // Alice holds two positions with a purchase in each: pages of one and two rows come back full.
+    expect(whole.data.clusters.map((c) => c.purchases.length)).toEqual([1, 1]);
+    const subgraph = await startCountingProxy(stack.subgraphUrl);
+    try {
+      const paged = await createClusterShareClient({ rpcUrl: stack.rpcUrl, subgraphUrl: subgraph.url, deployment: stack.deployment });
+      // Page size, then subgraph requests: both first pages at once, then each full collection until a short page.
+      for (const [pageSize, requests] of [[1, 5], [2, 3], [3, 1], [undefined, 1]] as const) {
+        subgraph.reset();
+        const answer = await paged.getInvestment(alice.address, { pageSize });
+        expect(answer.source, answer.fallbackReason).toBe("subgraph");
+        expect(answer.block).toBe(whole.block);
+        expect(answer.data).toEqual(whole.data);
+        expect(subgraph.count()).toBe(requests);
+      }
+      await expect(paged.getInvestment(alice.address, { pageSize: 1_001 })).rejects.toBeInstanceOf(RangeError);
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  describe("the chain path's eth_getLogs against endpoints that cap log queries", () => {
+    const reads = (client: ClusterShareClient) => [
+      () => client.getInvestment(stack.bob.address),
+      () => client.cluster(stack.d.clusterId),
+      () => client.positions(stack.d.clusterId),
+    ];
+    /** Every read, one after the other, from `client`. */
+    const readAll = async (client: ClusterShareClient) => {
+      const answers = [];
+      for (const read of reads(client)) answers.push(await read());
+      return answers;
+    };
+
+    it("asks in spans of logBlockSpan and halves a span the node refuses as too large: the same answers", async () => {
+      const expected = await readAll(chainOnly);
+      const head = await ethers.provider.getBlockNumber();
+      // Alchemy's wording, with an 8-block cap; the client asks for 20 blocks at a time.
+      const capped = await startLogLimitNode(stack.rpcUrl, (q) =>
+        q.toBlock - q.fromBlock + 1 > 8 ? "Log response size exceeded. You can make eth_getLogs requests with up to a 8 block range" : null,
+      );
+      try {
+        const client = await createClusterShareClient({ rpcUrl: capped.url, deployment: stack.deployment, logBlockSpan: 20 });
+        const answers = await readAll(client);
+        expect(answers.map((a) => [a.source, a.block])).toEqual(expected.map(() => ["chain", head]));
+        expect(answers.map((a) => a.data)).toEqual(expected.map((a) => a.data));
+        expect(head - stack.deployment.startBlock).toBeGreaterThan(20);
+        expect(capped.refused()).toBeGreaterThan(0);
+        const accepted = capped.queries.filter((q) => q.toBlock - q.fromBlock + 1 <= 8);
+        // No query spans more than the client's span, and the ones answered cover the whole history.
+        for (const q of capped.queries) expect(q.toBlock - q.fromBlock + 1).toBeLessThanOrEqual(20);
+        for (let block = stack.deployment.startBlock; block <= head; block++) {
+          expect(accepted.some((q) => q.fromBlock <= block && block <= Math.min(q.toBlock, q.head))).toBe(true);
+        }
+      } finally {
+        await capped.close();
+      }
+    });
+
+    it("asks again up to the head when the node refuses a first span past its head; two round trips when one span covers it", async () => {
+      const expected = await chainOnly.getInvestment(stack.bob.address);
+      const strict = await startLogLimitNode(stack.rpcUrl, (q) => (q.toBlock > q.head ? "block range extends beyond current head block" : null));
+      const counting = await startCountingProxy(strict.url);
+      try {
+        const client = await createClusterShareClient({ rpcUrl: counting.url, deployment: stack.deployment });
+        const answer = await client.getInvestment(stack.bob.address);
+        expect(answer.data).toEqual(expected.data);
+        // The registry, the head and the first span together; the span again up to the head; the views.
+        expect([strict.refused(), counting.count()]).toEqual([2, 3]);
+      } finally {
+        await counting.close();
+        await strict.close();
+      }
+      // A node that clamps a range past its head (Hardhat, like geth) answers in the first round trip.
+      const clamping = await startCountingProxy(stack.rpcUrl);
+      try {
+        const client = await createClusterShareClient({ rpcUrl: clamping.url, deployment: stack.deployment });
+        expect((await client.getInvestment(stack.bob.address)).data).toEqual(expected.data);
+        expect(clamping.count()).toBe(2);
+      } finally {
+        await clamping.close();
+      }
+    });
+
+    it("throws LogRangeError when the node refuses even one block's logs, and rejects a span that is not a positive integer", async () => {
+      const refusing = await startLogLimitNode(stack.rpcUrl, () => "query returned more than 10000 results. Try with this block range [0x1, 0x1].");
+      try {
+        const client = await createClusterShareClient({ rpcUrl: refusing.url, deployment: stack.deployment });
+        const error = await client.getInvestment(stack.bob.address).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LogRangeError);
+        expect((error as LogRangeError).fromBlock).toBe((error as LogRangeError).toBlock);
+      } finally {
+        await refusing.close();
+      }
+      const zero = await createClusterShareClient({ rpcUrl: stack.rpcUrl, deployment: stack.deployment, logBlockSpan: 0 });
+      await expect(zero.cluster(stack.d.clusterId)).rejects.toBeInstanceOf(RangeError);
+    });
   });
 
   it("answers every read from the chain when the runner is stopped", async () => {

@@ -32,6 +32,8 @@ export interface ReadContext extends ClusterShareContext {
   timestampUnit: TimestampUnit;
   /** Stablecoin decimals by vault address: fixed at launch, so read once. */
   decimalsByVault: Map<string, number>;
+  /** Blocks per `eth_getLogs` of the chain path (default `DEFAULT_LOG_BLOCK_SPAN`, see chain/logs.ts). */
+  logBlockSpan?: number;
 }
 
 /** The default `maxSubgraphLag`: a minute of Ethereum blocks, a few seconds of L2 blocks. */

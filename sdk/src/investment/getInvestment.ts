@@ -1,8 +1,9 @@
 /**
  * `getInvestment(account)`: an investor's whole picture across every cluster in two round trips.
- * - Subgraph: one query (positions with their clusters, purchases, open requests), then one multicall at the
- *   subgraph's block for what only the chain knows now (earned, the queue around open requests, refund terms),
- *   sent together with the head check.
+ * - Subgraph: one query (positions with their clusters, purchases, open requests; further pages by `id_gt` only
+ *   for a collection whose page came back full, at the same block), then one multicall at the subgraph's block for
+ *   what only the chain knows now (earned, the queue around open requests, refund terms), sent together with the
+ *   head check.
  * - Chain: one JSON-RPC batch (the registry through Multicall3, and the account's purchase and request logs),
  *   then one multicall of every cluster's views and the account's balances at the registry's block.
  */
@@ -16,35 +17,55 @@ import { offeringInterface, queueInterface, tokenInterface } from "../fetch/chai
 import { readLogs } from "../fetch/chain/logs";
 import { multicall, valueOf, type ViewCall, type ViewResult } from "../fetch/multicall";
 import { chainAtSubgraphBlock, decimalsOf, readWithFallback, type ReadContext, type Sourced } from "../fetch/source";
-import { querySubgraph, type SubgraphMeta } from "../fetch/subgraph/client";
+import { querySubgraph, type SubgraphEndpoint, type SubgraphMeta } from "../fetch/subgraph/client";
+import { checkedPageSize, isFullPage, queryAll } from "../fetch/subgraph/paginate";
 import { CLUSTER_FIELDS, clusterFromSubgraph, type ClusterRow } from "../fetch/subgraph/clusters";
 import { liveFigures, type CallPlan, type LiveFigures } from "./accountCalls";
 import { readYieldWords, yieldStreamCalls, yieldStreamFrom, YIELD_STREAM_VIEWS, type YieldStream } from "./yieldStream";
 
-/** Positions and purchases one query returns; an account past it is read from the chain. */
-const ROWS = 1000;
+const POSITION_FIELDS = `
+  id cluster { ${CLUSTER_FIELDS} }
+  balance sharesPendingRedemption claimableRedemptionShares claimableRedemptionAssets
+  openRedemptionRequest { requestId sharesPending }`;
+const PURCHASE_FIELDS = "id cluster { id } buyer assets shares blockNumber transactionHash";
 
-const INVESTMENT_QUERY = `
-  query Investment($account: String!) {
-    positions(first: ${ROWS}, where: { account: $account }) {
-      cluster { ${CLUSTER_FIELDS} }
-      balance sharesPendingRedemption claimableRedemptionShares claimableRedemptionAssets
-      openRedemptionRequest { requestId sharesPending }
-    }
-    purchases(first: ${ROWS}, where: { receiver: $account }) { id cluster { id } buyer assets shares blockNumber transactionHash }
-    _meta { block { number } hasIndexingErrors }
+/** An account's rows of one collection, a page after `$lastId` (empty for the first) at `$block`. */
+const accountRows = (field: string, accountField: string, fields: string) =>
+  `${field}(first: $first, orderBy: id, orderDirection: asc, where: { ${accountField}: $account, id_gt: $lastId }, block: $block) { ${fields} }`;
+
+/** A query over `collections` in `queryAll`'s shape. */
+const accountQuery = (name: string, ...collections: string[]) => `
+  query ${name}($account: String!, $first: Int!, $lastId: ID!, $block: Block_height) {
+    ${collections.join("\n    ")}
+    _meta(block: $block) { block { number } hasIndexingErrors }
   }`;
 
+const POSITION_ROWS = accountRows("positions", "account", POSITION_FIELDS);
+const PURCHASE_ROWS = accountRows("purchases", "receiver", PURCHASE_FIELDS);
+
+/** The common case, one request: the first page of both collections. */
+const INVESTMENT_QUERY = accountQuery("Investment", POSITION_ROWS, PURCHASE_ROWS);
+
+/** The pages after a full first one, per collection. */
+const MORE_QUERIES = {
+  positions: accountQuery("MorePositions", POSITION_ROWS),
+  purchases: accountQuery("MorePurchases", PURCHASE_ROWS),
+};
+
+type PositionRow = {
+  id: string;
+  cluster: ClusterRow;
+  balance: string;
+  sharesPendingRedemption: string;
+  claimableRedemptionShares: string;
+  claimableRedemptionAssets: string;
+  openRedemptionRequest: { requestId: string; sharesPending: string } | null;
+};
+type PurchaseRow = { id: string; cluster: { id: string }; buyer: string; assets: string; shares: string; blockNumber: string; transactionHash: string };
+
 interface InvestmentRows {
-  positions: Array<{
-    cluster: ClusterRow;
-    balance: string;
-    sharesPendingRedemption: string;
-    claimableRedemptionShares: string;
-    claimableRedemptionAssets: string;
-    openRedemptionRequest: { requestId: string; sharesPending: string } | null;
-  }>;
-  purchases: Array<{ id: string; cluster: { id: string }; buyer: string; assets: string; shares: string; blockNumber: string; transactionHash: string }>;
+  positions: PositionRow[];
+  purchases: PurchaseRow[];
   _meta: SubgraphMeta;
 }
 
@@ -57,9 +78,6 @@ interface Holding {
   purchases: Purchase[];
 }
 
-/** Thrown when the subgraph holds more rows for an account than one query returns (the chain answers instead). */
-class TooManyRowsError extends Error {}
-
 /** What `getInvestment` reads besides the investment itself. */
 export interface GetInvestmentOptions {
   /**
@@ -68,17 +86,22 @@ export interface GetInvestmentOptions {
    * cluster to the same JSON-RPC batch.
    */
   yieldStreams?: boolean;
+  /**
+   * Rows per subgraph page of the account's positions and purchases (default and at most 1,000). One request reads
+   * both first pages; only a collection whose page came back full is read further, by `id_gt`, at the same block.
+   */
+  pageSize?: number;
 }
 
 /** An account's investment in every cluster it holds, has purchased, or has redemptions in. */
 export async function getInvestment(ctx: ReadContext, accountAddress: string, options: GetInvestmentOptions = {}): Promise<Sourced<Investment>> {
   const account = getAddress(accountAddress);
+  const pageSize = checkedPageSize(options.pageSize);
   const streams = (tokens: string[], block: number) => yieldStreamsAt(ctx, tokens, account, block, options.yieldStreams === true);
   return readWithFallback(
     ctx,
     async (endpoint) => {
-      const rows = await querySubgraph<InvestmentRows>(endpoint, INVESTMENT_QUERY, { account: account.toLowerCase() });
-      if (rows.positions.length === ROWS || rows.purchases.length === ROWS) throw new TooManyRowsError(`more than ${ROWS} rows for ${account}`);
+      const rows = await accountRowsFromSubgraph(endpoint, account.toLowerCase(), pageSize);
       // The live calls need only addresses, so the stablecoin decimals (read once per cluster) ride in the same
       // multicall; amounts are built once it has answered.
       const plans = rows.positions.map((p) => liveFigures(
@@ -120,6 +143,18 @@ export async function getInvestment(ctx: ReadContext, accountAddress: string, op
     },
     () => investmentFromChain(ctx, account, streams),
   );
+}
+
+/** Both collections of the account, every page, all at the block of the first request. */
+async function accountRowsFromSubgraph(endpoint: SubgraphEndpoint, account: string, pageSize: number): Promise<InvestmentRows> {
+  const first = await querySubgraph<InvestmentRows>(endpoint, INVESTMENT_QUERY, { account, first: pageSize, lastId: "", block: null });
+  const rest = <Row extends { id: string }>(field: keyof typeof MORE_QUERIES, page: Row[]): Promise<Row[]> =>
+    isFullPage(page, pageSize)
+      ? queryAll<Row>(endpoint, MORE_QUERIES[field], field, { account }, { after: page[page.length - 1].id, block: first._meta.block.number, pageSize })
+        .then(({ rows }) => rows)
+      : Promise.resolve([]);
+  const [positions, purchases] = await Promise.all([rest("positions", first.positions), rest("purchases", first.purchases)]);
+  return { positions: [...first.positions, ...positions], purchases: [...first.purchases, ...purchases], _meta: first._meta };
 }
 
 function assemble(
