@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, beforeEach } from "vitest";
 import {
   deployCluster, closeEpochAt, increaseTime, latestTimestamp, snapshot, ethers, DAY, EPOCH, SHARE, type Deployment,
 } from "../helpers/fixtures";
+import { Interface } from "ethers";
 import { expectRevert } from "../helpers/assertions";
 import { MockTransferPolicy__factory } from "../../sdk/src/types";
 
@@ -110,7 +111,7 @@ describe("ClusterShareToken lending-market escrow exclusion", () => {
     await d.token.connect(d.admin).proposeEscrowExclusion(market);
     await increaseTime(POLICY_DELAY);
     await d.token.applyEscrowExclusion(market);
-    expect(d.token.interface.getFunction("includeEscrow")).toBeNull();
+    expect((d.token.interface as Interface).getFunction("includeEscrow")).toBeNull();
     const receipt = await (await d.token.connect(await asEscrow()).includeSelf()).wait();
     const lifted = receipt!.logs.map((l) => d.token.interface.parseLog(l)).find((e) => e?.name === "EscrowExclusionSet")!;
     expect([lifted.args.escrow, lifted.args.excluded]).toEqual([market, false]);

@@ -776,7 +776,7 @@ class Harness {
       case "toggleSelfExclusion": {
         const who = this.holders[a.who];
         const excluded = !s.account(who).excluded;
-        const data = token.encodeFunctionData(excluded ? "excludeSelf" : "includeSelf");
+        const data = excluded ? token.encodeFunctionData("excludeSelf") : token.encodeFunctionData("includeSelf");
         await this.mustSucceed(excluded ? "excludeSelf" : "includeSelf", who, this.tokenAddress, data, t(a.delay));
         s.setExcluded(who, excluded);
         this.coverage.selfExclusions += 1;

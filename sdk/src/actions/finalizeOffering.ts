@@ -1,4 +1,5 @@
 import { PreflightError } from "../errors";
+import { hardCapReached } from "../math/offering";
 import { requireTimeReached } from "./internal/checks";
 import { clusterAction, type ClusterParameters } from "./internal/clusterCall";
 import { read } from "./internal/read";
@@ -19,7 +20,7 @@ export const finalizeOffering = clusterAction<FinalizeOfferingParameters>({
       read(site.contract, "terms", cluster.offering.terms()),
     ]);
     if (raise.succeeded || raise.failureRecorded) throw new PreflightError(site.contract, site.functionName, "finalized", "AlreadyFinalized");
-    // Finalizable once the deadline has passed (strictly), or at once when the hard cap is reached.
-    if (raise.raised < terms.hardCap) await requireTimeReached(site, cluster, terms.deadline + 1n, "deadline", "OfferingStillOpen");
+    // Finalizable once the deadline has passed (strictly), or at once when the hard cap is within one lot.
+    if (!hardCapReached(terms, raise.raised)) await requireTimeReached(site, cluster, terms.deadline + 1n, "deadline", "OfferingStillOpen");
   },
 });
