@@ -3,7 +3,7 @@
  * preflights, GET with `query`/`variables`/`operationName` and POST, and the GraphiQL page with every asset it
  * references served by the runner itself, byte for byte from the npm packages, with no external URL; the served
  * bundles, run in a script context, define the globals the page uses, and GraphiQL's fetcher queries the runner.
- * (No browser runs here: Chromium is not installed on the test machines.)
+ * test/runner/browser.test.ts does the same from a real Chromium (GraphiQL rendered and run, CORS from a page).
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
