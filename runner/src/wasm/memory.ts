@@ -46,7 +46,8 @@ export interface AscEnumValue {
 
 export class AscHeap {
   private exports?: AscExports;
-  private readonly classIds = new Map<AscTypeId, number>();
+  /** Class ids by AscTypeId, asked of the module once each. */
+  private readonly classIds: number[] = [];
   private arenaStart = 0;
   private arenaFree = 0;
   /** Views of the memory's current buffer, replaced whenever a `memory.grow` detaches it. */
@@ -111,7 +112,12 @@ export class AscHeap {
   /** A `Uint8Array` (also `Bytes`, `Address`, `BigInt`) over a fresh `ArrayBuffer`. */
   newUint8Array(bytes: Uint8Array): number {
     const buffer = this.newBuffer(AscTypeId.ArrayBuffer, bytes);
-    return this.newPointerStruct(AscTypeId.Uint8Array, [buffer, buffer, bytes.length]);
+    // The fields of a typed array (buffer, dataStart, byteLength), written as newPointerStruct would.
+    const pointer = this.allocateObject(AscTypeId.Uint8Array, 3 * POINTER_SIZE);
+    this.view.setUint32(pointer, buffer, true);
+    this.view.setUint32(pointer + POINTER_SIZE, buffer, true);
+    this.view.setUint32(pointer + 2 * POINTER_SIZE, bytes.length, true);
+    return pointer;
   }
 
   /** An `Array<T>` of pointers (strings, objects, enums). */
@@ -170,10 +176,10 @@ export class AscHeap {
   }
 
   private classId(typeId: AscTypeId): number {
-    let id = this.classIds.get(typeId);
+    let id = this.classIds[typeId];
     if (id === undefined) {
       id = this.bound().id_of_type(typeId) >>> 0;
-      this.classIds.set(typeId, id);
+      this.classIds[typeId] = id;
     }
     return id;
   }
@@ -186,7 +192,7 @@ export class AscHeap {
     const byteLength = this.readU32(ptr - 4);
     if (byteLength % 2 !== 0) throw new Error(`string length of ${byteLength} bytes is not whole UTF-16 code units`);
     this.checkBounds(ptr, byteLength);
-    const text = Buffer.from(this.buffer!, ptr, byteLength).toString("utf16le");
+    const text = decodeUtf16(this.buffer!, ptr, byteLength);
     if (hasLoneSurrogate(text)) throw new Error("string from the mapping is not valid UTF-16");
     // graph-node strips NUL characters because Postgres does not accept them.
     return text.includes("\u0000") ? text.replace(/\u0000/g, "") : text;
@@ -281,6 +287,17 @@ function utf16(text: string): Buffer {
     utf16Cache.set(text, encoded);
   }
   return encoded;
+}
+
+/** Strings up to this many bytes are decoded from a Uint16Array view, which beats a Buffer for the short ones. */
+const SHORT_STRING_BYTES = 512;
+
+/** The UTF-16LE code units at `ptr` as a JS string (lone surrogates kept, for the caller to refuse). */
+function decodeUtf16(buffer: ArrayBuffer, ptr: number, byteLength: number): string {
+  if (byteLength <= SHORT_STRING_BYTES && ptr % 2 === 0) {
+    return String.fromCharCode.apply(null, new Uint16Array(buffer, ptr, byteLength / 2) as unknown as number[]);
+  }
+  return Buffer.from(buffer, ptr, byteLength).toString("utf16le");
 }
 
 /** graph-node gives strings and buffers spare capacity up to the next power of two of header + payload. */
