@@ -54,6 +54,17 @@ export function cloneEntity(e: Entity): Entity {
   return new Map([...e].map(([k, v]) => [k, cloneValue(v)]));
 }
 
+/** Whether `fields` are in name order already (as every version the store keeps is). */
+export function inNameOrder(fields: ReadonlyArray<readonly [string, unknown]>): boolean {
+  for (let i = 1; i < fields.length; i++) if (fields[i - 1][0] > fields[i][0]) return false;
+  return true;
+}
+
+/** Orders fields by name, by UTF-16 code units as graph-node's BTreeMap of field names does. */
+export function byName([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function bytesToHex(bytes: Uint8Array): string {
   return "0x" + Buffer.from(bytes).toString("hex");
 }

@@ -61,7 +61,7 @@ export function writeBigInt(heap: AscHeap, value: bigint): number {
 
 /** Reads a graph-ts `BigInt`. */
 export function readBigInt(heap: AscHeap, pointer: number): bigint {
-  return fromSignedBytesLE(heap.readUint8Array(pointer));
+  return fromSignedBytesLE(heap.viewUint8Array(pointer));
 }
 
 /** Writes a graph-ts `BigDecimal` (exponent first, like graph-node). */
