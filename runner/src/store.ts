@@ -24,7 +24,13 @@ export interface EntityAccess {
   get(type: string, id: string): Entity | null;
   /** The entity itself (not to be changed), or null. */
   peek(type: string, id: string): Readonly<Entity> | null;
+  /** Stores a copy of `entity` (checked against the schema). */
   set(type: string, id: string, entity: Entity): void;
+  /**
+   * `set` for an entity the caller built for this write alone and gives up, values and all (the host's entity
+   * read out of WASM memory): it is stored without copying its values.
+   */
+  setFresh(type: string, id: string, entity: Entity): void;
   remove(type: string, id: string): void;
   all(type: string): Iterable<Entity>;
 }
@@ -73,6 +79,11 @@ export class EntityStore implements EntityAccess {
     this.table(type).set(id, this.checkedVersion(type, id, entity, this.peek(type, id)));
   }
 
+  /** `set` without copying the values of `entity`, which the caller gives up (see EntityAccess.setFresh). */
+  setFresh(type: string, id: string, entity: Entity): void {
+    this.table(type).set(id, this.checkedVersion(type, id, entity, this.peek(type, id), false));
+  }
+
   /** Removes the entity at once, outside any block (see `set`). */
   remove(type: string, id: string): void {
     this.checkRemoval(type, id, this.peek(type, id));
@@ -83,12 +94,12 @@ export class EntityStore implements EntityAccess {
    * The version to store for `entity` under `id`: a copy with its id field and its fields in name order (the
    * order graph-node hands entities to mappings in, so that reading one back needs no sorting), checked against
    * the schema and, for an immutable type, against `existing` (the version it would replace). Throws a StoreError
-   * when refused.
+   * when refused. `copyValues` false keeps the values themselves, for an entity its caller gives up.
    */
-  checkedVersion(type: string, id: string, entity: Entity, existing: Readonly<Entity> | null): Entity {
+  checkedVersion(type: string, id: string, entity: Entity, existing: Readonly<Entity> | null, copyValues = true): Entity {
     const def = this.checks.definition(type);
     const fields: [string, Value][] = [];
-    for (const [name, value] of entity) fields.push([name, cloneValue(value)]);
+    for (const [name, value] of entity) fields.push([name, copyValues ? cloneValue(value) : value]);
     if (!entity.has("id")) fields.push(["id", idValue(def, id)]);
     const stored = new Map(inNameOrder(fields) ? fields : fields.sort(byName));
     this.checks.validate(def, id, stored);

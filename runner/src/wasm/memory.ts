@@ -266,12 +266,11 @@ export class AscHeap {
     return this.view.getUint32(ptr + (high ? 12 : 8), true);
   }
 
-  /** The entries of a `TypedMap<string, V>` in order, values as pointers. */
-  readTypedMap(pointer: number): Array<[string, number]> {
-    return this.readPointerArray(this.readPointerField(pointer, 0)).map((entry) => [
-      this.readString(this.readPointerField(entry, 0)),
-      this.readPointerField(entry, 1),
-    ]);
+  /** Visits the entries of a `TypedMap<string, V>` in order, values as pointers. */
+  readTypedMap(pointer: number, visit: (key: string, value: number) => void): void {
+    for (const entry of this.readPointerArray(this.readPointerField(pointer, 0))) {
+      visit(this.readString(this.readPointerField(entry, 0)), this.readPointerField(entry, 1));
+    }
   }
 
   private readU32(ptr: number): number {

@@ -86,7 +86,7 @@ export function writeEntity(heap: AscHeap, entity: Readonly<Entity>): number {
 /** Reads an `Entity` (also a `DataSourceContext`); a field set twice keeps its last value. */
 export function readEntity(heap: AscHeap, pointer: number): Entity {
   const entity: Entity = new Map();
-  for (const [name, value] of heap.readTypedMap(pointer)) entity.set(name, readStoreValue(heap, value));
+  heap.readTypedMap(pointer, (name, value) => entity.set(name, readStoreValue(heap, value)));
   return entity;
 }
 
