@@ -34,6 +34,10 @@ export class BlockState<Source> implements EntityAccess {
     this.writesOf(type).set(id, this.store.checkedVersion(type, id, entity, this.peek(type, id)));
   }
 
+  setFresh(type: string, id: string, entity: Entity): void {
+    this.writesOf(type).set(id, this.store.checkedVersion(type, id, entity, this.peek(type, id), false));
+  }
+
   remove(type: string, id: string): void {
     this.store.checkRemoval(type, id, this.peek(type, id));
     this.writesOf(type).set(id, null);

@@ -157,9 +157,12 @@ export class Indexer {
 
   /** Indexes `from`..`to`; the logs of the next range, up to `nextTo`, are fetched while its handlers run. */
   private async indexRange(from: number, to: number, windowStart: number, nextTo: number): Promise<void> {
-    const headers = new Map<number, BlockPointer>();
-    if (to >= windowStart) for (const pointer of await this.blocks.chain(Math.max(from, windowStart), to)) headers.set(pointer.number, pointer);
-    const logs = await this.blocks.logs([...this.byAddress.keys()], from, to);
+    // The window's headers and the range's logs are independent: both requests are in flight together.
+    const [pointers, logs] = await Promise.all([
+      to >= windowStart ? this.blocks.chain(Math.max(from, windowStart), to) : [],
+      this.blocks.logs([...this.byAddress.keys()], from, to),
+    ]);
+    const headers = new Map(pointers.map((pointer) => [pointer.number, pointer]));
     this.blocks.prefetchLogs([...this.byAddress.keys()], to + 1, nextTo);
     let pending = this.triggersFor(logs);
     let next = 0;

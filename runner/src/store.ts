@@ -8,29 +8,14 @@
  */
 import { BlockHistory, type PriorVersion } from "./history/blockHistory";
 import type { BlockPointer } from "./history/blockPointer";
-import type { EntityDef, FieldDef, SubgraphSchema } from "./schema";
-import { cloneEntity, entitiesEqual, ValueKind, type Entity, type Value } from "./values";
+import { EntityChecks, idString, idValue, StoreError } from "./entityChecks";
+import type { SubgraphSchema } from "./schema";
+import { byName, cloneEntity, cloneValue, entitiesEqual, inNameOrder, type Entity, type Value } from "./values";
+
+export { idString, SCALAR_KINDS, StoreError } from "./entityChecks";
 
 /** graph-node's default reorg threshold (ETHEREUM_REORG_THRESHOLD): blocks kept reversible. */
 export const DEFAULT_RETAINED_BLOCKS = 250;
-
-/** A write the schema or the entity's mutability forbids; the indexer reports it as an indexing error. */
-export class StoreError extends Error {
-  override name = "StoreError";
-}
-
-/** The value kind each schema scalar is stored as (exported for the query server, which converts filter inputs). */
-export const SCALAR_KINDS: Record<string, ValueKind> = {
-  ID: ValueKind.String,
-  String: ValueKind.String,
-  Bytes: ValueKind.Bytes,
-  BigInt: ValueKind.BigInt,
-  BigDecimal: ValueKind.BigDecimal,
-  Int: ValueKind.Int,
-  Int8: ValueKind.Int8,
-  Boolean: ValueKind.Bool,
-  Timestamp: ValueKind.Timestamp,
-};
 
 /** What handlers read and write through: the store itself, or a block's overlay over it (BlockState). */
 export interface EntityAccess {
@@ -39,7 +24,13 @@ export interface EntityAccess {
   get(type: string, id: string): Entity | null;
   /** The entity itself (not to be changed), or null. */
   peek(type: string, id: string): Readonly<Entity> | null;
+  /** Stores a copy of `entity` (checked against the schema). */
   set(type: string, id: string, entity: Entity): void;
+  /**
+   * `set` for an entity the caller built for this write alone and gives up, values and all (the host's entity
+   * read out of WASM memory): it is stored without copying its values.
+   */
+  setFresh(type: string, id: string, entity: Entity): void;
   remove(type: string, id: string): void;
   all(type: string): Iterable<Entity>;
 }
@@ -52,11 +43,13 @@ export class EntityStore implements EntityAccess {
   /** The recent blocks' pointers and undo log: what reorgs roll back and time-travel queries read. */
   readonly history: BlockHistory;
   private latest: BlockPointer | null = null;
+  private readonly checks: EntityChecks;
 
   /** @param retainedBlocks how many recent blocks stay reversible and queryable (graph-node's reorg threshold). */
   constructor(readonly schema: SubgraphSchema, retainedBlocks = DEFAULT_RETAINED_BLOCKS) {
     for (const name of schema.entities.keys()) this.tables.set(name, new Map());
     this.history = new BlockHistory(retainedBlocks);
+    this.checks = new EntityChecks(schema);
   }
 
   /** The latest committed block, or null before the first. */
@@ -86,6 +79,11 @@ export class EntityStore implements EntityAccess {
     this.table(type).set(id, this.checkedVersion(type, id, entity, this.peek(type, id)));
   }
 
+  /** `set` without copying the values of `entity`, which the caller gives up (see EntityAccess.setFresh). */
+  setFresh(type: string, id: string, entity: Entity): void {
+    this.table(type).set(id, this.checkedVersion(type, id, entity, this.peek(type, id), false));
+  }
+
   /** Removes the entity at once, outside any block (see `set`). */
   remove(type: string, id: string): void {
     this.checkRemoval(type, id, this.peek(type, id));
@@ -93,14 +91,18 @@ export class EntityStore implements EntityAccess {
   }
 
   /**
-   * The version to store for `entity` under `id`: a copy with its id field, checked against the schema and, for
-   * an immutable type, against `existing` (the version it would replace). Throws a StoreError when refused.
+   * The version to store for `entity` under `id`: a copy with its id field and its fields in name order (the
+   * order graph-node hands entities to mappings in, so that reading one back needs no sorting), checked against
+   * the schema and, for an immutable type, against `existing` (the version it would replace). Throws a StoreError
+   * when refused. `copyValues` false keeps the values themselves, for an entity its caller gives up.
    */
-  checkedVersion(type: string, id: string, entity: Entity, existing: Readonly<Entity> | null): Entity {
-    const def = this.definition(type);
-    const stored = cloneEntity(entity);
-    if (!stored.has("id")) stored.set("id", idValue(def, id));
-    this.validate(def, id, stored);
+  checkedVersion(type: string, id: string, entity: Entity, existing: Readonly<Entity> | null, copyValues = true): Entity {
+    const def = this.checks.definition(type);
+    const fields: [string, Value][] = [];
+    for (const [name, value] of entity) fields.push([name, copyValues ? cloneValue(value) : value]);
+    if (!entity.has("id")) fields.push(["id", idValue(def, id)]);
+    const stored = new Map(inNameOrder(fields) ? fields : fields.sort(byName));
+    this.checks.validate(def, id, stored);
     if (existing && def.immutable && !entitiesEqual(existing as Entity, stored)) {
       throw new StoreError(`${type} ${id} is immutable and cannot be changed`);
     }
@@ -109,7 +111,7 @@ export class EntityStore implements EntityAccess {
 
   /** Throws a StoreError when removing the entity `existing` (null: absent) of `type` is refused. */
   checkRemoval(type: string, id: string, existing: Readonly<Entity> | null): void {
-    if (this.definition(type).immutable && existing) throw new StoreError(`${type} ${id} is immutable and cannot be removed`);
+    if (this.checks.definition(type).immutable && existing) throw new StoreError(`${type} ${id} is immutable and cannot be removed`);
   }
 
   /**
@@ -160,94 +162,6 @@ export class EntityStore implements EntityAccess {
     const table = this.tables.get(type);
     if (!table) throw new StoreError(`unknown entity type ${type}`);
     return table;
-  }
-
-  private definition(type: string): EntityDef {
-    const def = this.schema.entities.get(type);
-    if (!def) throw new StoreError(`unknown entity type ${type}`);
-    return def;
-  }
-
-  private validate(def: EntityDef, id: string, entity: Entity): void {
-    const where = `${def.name} ${id}`;
-    const storedId = entity.get("id")!;
-    if (idString(storedId) !== id) throw new StoreError(`${where}: id field ${idString(storedId)} does not match`);
-    for (const [name, value] of entity) {
-      const field = def.fields.get(name);
-      if (!field) throw new StoreError(`${where}: unknown field ${name}`);
-      if (field.derivedFrom) throw new StoreError(`${where}: ${name} is derived and cannot be set`);
-      this.checkValue(where, field, value);
-    }
-    for (const field of def.fields.values()) {
-      if (field.type.nonNull && !field.derivedFrom && (entity.get(field.name)?.kind ?? ValueKind.Null) === ValueKind.Null) {
-        throw new StoreError(`${where}: missing value for non-nullable field ${field.name}`);
-      }
-    }
-  }
-
-  private checkValue(where: string, field: FieldDef, value: Value): void {
-    if (value.kind === ValueKind.Null) {
-      if (field.type.nonNull) throw new StoreError(`${where}: ${field.name} is non-nullable but was set to null`);
-      return;
-    }
-    if (field.type.list) {
-      if (value.kind !== ValueKind.Array) throw new StoreError(`${where}: ${field.name} must be a list`);
-      for (const item of value.value) {
-        if (item.kind === ValueKind.Null) {
-          if (field.type.itemNonNull) throw new StoreError(`${where}: ${field.name} has a null item`);
-        } else this.checkScalar(where, field, item);
-      }
-      return;
-    }
-    this.checkScalar(where, field, value);
-  }
-
-  private checkScalar(where: string, field: FieldDef, value: Value): void {
-    const expected = this.expectedKind(field);
-    // graph-ts writes `Int8` and `Timestamp` fields with i64 values; accept BigInt for Int8 as graph-node does.
-    const ok = value.kind === expected || (expected === ValueKind.Int8 && value.kind === ValueKind.BigInt);
-    if (!ok) throw new StoreError(`${where}: ${field.name} expects ${ValueKind[expected]}, got ${ValueKind[value.kind]}`);
-    if (field.type.category === "enum" && value.kind === ValueKind.String) {
-      const allowed = this.schema.enums.get(field.type.name)!;
-      if (!allowed.includes(value.value)) throw new StoreError(`${where}: ${value.value} is not a ${field.type.name}`);
-    }
-  }
-
-  private expectedKind(field: FieldDef): ValueKind {
-    switch (field.type.category) {
-      case "enum":
-        return ValueKind.String;
-      case "entity":
-        return SCALAR_KINDS[this.definition(field.type.name).idType];
-      default:
-        return SCALAR_KINDS[field.type.name];
-    }
-  }
-}
-
-function idValue(def: EntityDef, id: string): Value {
-  switch (def.idType) {
-    case "Bytes":
-      return { kind: ValueKind.Bytes, value: new Uint8Array(Buffer.from(id.replace(/^0x/, ""), "hex")) };
-    case "Int8":
-      return { kind: ValueKind.Int8, value: BigInt(id) };
-    default:
-      return { kind: ValueKind.String, value: id };
-  }
-}
-
-/** The string key an id value is stored under: the string itself, 0x-hex for Bytes, decimal for Int8. */
-export function idString(value: Value): string {
-  switch (value.kind) {
-    case ValueKind.String:
-      return value.value;
-    case ValueKind.Bytes:
-      return "0x" + Buffer.from(value.value).toString("hex");
-    case ValueKind.Int8:
-    case ValueKind.BigInt:
-      return value.value.toString();
-    default:
-      throw new StoreError(`an id must be a String, Bytes or Int8, not ${ValueKind[value.kind]}`);
   }
 }
 

@@ -54,14 +54,29 @@ export function cloneEntity(e: Entity): Entity {
   return new Map([...e].map(([k, v]) => [k, cloneValue(v)]));
 }
 
+/** Whether `fields` are in name order already (as every version the store keeps is). */
+export function inNameOrder(fields: ReadonlyArray<readonly [string, unknown]>): boolean {
+  for (let i = 1; i < fields.length; i++) if (fields[i - 1][0] > fields[i][0]) return false;
+  return true;
+}
+
+/** Orders fields by name, by UTF-16 code units as graph-node's BTreeMap of field names does. */
+export function byName([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function bytesToHex(bytes: Uint8Array): string {
   return "0x" + Buffer.from(bytes).toString("hex");
 }
 
+/** The bytes of a hex string, with or without its 0x prefix; throws on an odd length or a non-hex digit. */
 export function hexToBytes(hex: string): Uint8Array {
   const body = hex.startsWith("0x") ? hex.slice(2) : hex;
-  if (body.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(body)) throw new Error(`not hex: ${hex}`);
-  return new Uint8Array(Buffer.from(body, "hex"));
+  // Buffer's hex decoding stops at the first pair that is not hex: a short result is how bad digits show.
+  const decoded = Buffer.from(body, "hex");
+  if (body.length !== 2 * decoded.length) throw new Error(`not hex: ${hex}`);
+  // A plain Uint8Array over the same memory: Buffer's `slice` would share where Uint8Array's copies.
+  return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
 }
 
 /** Equality of two values, as the store needs it to tell an unchanged immutable entity from a changed one. */

@@ -8,8 +8,13 @@ import type { EthereumBlock, EthereumTransaction } from "../wasm/ethereum";
 import { toEthereumBlock, toEthereumTransaction, type RpcBlock, type RpcLog, type RpcTransaction } from "./decode";
 import type { JsonRpcClient } from "./rpc";
 
-/** Blocks fetched ahead of the handlers: enough to fill a JSON-RPC batch, few enough to bound memory. */
+/** Blocks fetched ahead of the handlers: enough to keep the node busy, few enough to bound memory. */
 const PREFETCH_BLOCKS = 64;
+/**
+ * Full blocks asked for in one JSON-RPC batch. Several batches are in flight at once, so the handlers start on
+ * the first block as soon as its batch arrives instead of waiting for all PREFETCH_BLOCKS.
+ */
+const BLOCK_BATCH = 16;
 /** Headers asked for in one JSON-RPC batch. */
 const HEADER_BATCH = 100;
 
@@ -125,16 +130,20 @@ export class BlockSource {
 
   /**
    * Keeps up to PREFETCH_BLOCKS full blocks requested ahead: `numbers` (ascending, the blocks the next triggers
-   * are in, the current one first), fetched in one JSON-RPC batch whenever fewer than half are still outstanding.
+   * are in, the current one first), topped up in JSON-RPC batches of BLOCK_BATCH whenever a batch's worth has
+   * been taken.
    */
   prefetch(numbers: Iterable<number>): void {
-    if (this.fetches.size > PREFETCH_BLOCKS / 2) return;
+    if (this.fetches.size > PREFETCH_BLOCKS - BLOCK_BATCH) return;
     const wanted: number[] = [];
     for (const number of numbers) {
-      if (wanted.length >= PREFETCH_BLOCKS) break;
+      if (this.fetches.size + wanted.length >= PREFETCH_BLOCKS) break;
       if (number !== wanted[wanted.length - 1] && !this.fetches.has(number)) wanted.push(number);
     }
-    if (wanted.length === 0) return;
+    for (let i = 0; i < wanted.length; i += BLOCK_BATCH) this.requestBlocks(wanted.slice(i, i + BLOCK_BATCH));
+  }
+
+  private requestBlocks(wanted: number[]): void {
     const batch = this.rpc.batch(wanted.map((number) => ({ method: "eth_getBlockByNumber", params: [hex(number), true] })));
     wanted.forEach((number, i) => {
       const fetch = batch.then((blocks) => toFetchedBlock(number, blocks[i] as RpcBlock | null));

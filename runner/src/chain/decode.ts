@@ -2,7 +2,8 @@
  * Real JSON-RPC data turned into the trigger a mapping receives: a log decoded against its event's ABI into
  * `ethereum.Value`s, with the block and the transaction that produced it.
  */
-import { getBytes, type EventFragment, type Interface, type ParamType, type Result } from "ethers";
+import type { EventFragment, Interface, ParamType, Result } from "ethers";
+import { hexToBytes } from "../values";
 import type { EthereumBlock, EthereumEvent, EthereumTransaction, EthereumValue } from "../wasm/ethereum";
 
 /** A log as eth_getLogs returns it (hex strings). */
@@ -56,13 +57,13 @@ const big = (hex: string | undefined): bigint => BigInt(hex ?? 0);
 
 export function toEthereumBlock(b: RpcBlock): EthereumBlock {
   return {
-    hash: getBytes(b.hash),
-    parentHash: getBytes(b.parentHash),
-    unclesHash: getBytes(b.sha3Uncles),
-    author: getBytes(b.miner),
-    stateRoot: getBytes(b.stateRoot),
-    transactionsRoot: getBytes(b.transactionsRoot),
-    receiptsRoot: getBytes(b.receiptsRoot),
+    hash: hexToBytes(b.hash),
+    parentHash: hexToBytes(b.parentHash),
+    unclesHash: hexToBytes(b.sha3Uncles),
+    author: hexToBytes(b.miner),
+    stateRoot: hexToBytes(b.stateRoot),
+    transactionsRoot: hexToBytes(b.transactionsRoot),
+    receiptsRoot: hexToBytes(b.receiptsRoot),
     number: big(b.number),
     gasUsed: big(b.gasUsed),
     gasLimit: big(b.gasLimit),
@@ -76,14 +77,14 @@ export function toEthereumBlock(b: RpcBlock): EthereumBlock {
 
 export function toEthereumTransaction(t: RpcTransaction): EthereumTransaction {
   return {
-    hash: getBytes(t.hash),
+    hash: hexToBytes(t.hash),
     index: big(t.transactionIndex),
-    from: getBytes(t.from),
-    to: t.to ? getBytes(t.to) : null,
+    from: hexToBytes(t.from),
+    to: t.to ? hexToBytes(t.to) : null,
     value: big(t.value),
     gasLimit: big(t.gas),
     gasPrice: big(t.gasPrice),
-    input: getBytes(t.input),
+    input: hexToBytes(t.input),
     nonce: big(t.nonce),
   };
 }
@@ -93,7 +94,7 @@ export function toEthereumEvent(
   abi: Interface, fragment: EventFragment, log: RpcLog, block: EthereumBlock, transaction: EthereumTransaction,
 ): EthereumEvent {
   return {
-    address: getBytes(log.address),
+    address: hexToBytes(log.address),
     logIndex: big(log.logIndex),
     transactionLogIndex: big(log.transactionLogIndex),
     logType: null,
@@ -155,12 +156,12 @@ function staticPlan(fragment: EventFragment): StaticPlan | null {
 function decodeStaticParameters(fragment: EventFragment, log: RpcLog): EthereumEvent["parameters"] | null {
   const plan = staticPlan(fragment);
   if (!plan) return null;
-  const data = getBytes(log.data);
+  const data = hexToBytes(log.data);
   if (log.topics.length !== plan.topics || log.topics[0].toLowerCase() !== plan.topic0 || data.length < 32 * plan.dataWords) {
     throw new Error(`log ${log.transactionHash}#${Number(log.logIndex)} does not match event ${fragment.format("sighash")}`);
   }
   return plan.inputs.map(({ name, kind, bits, indexed, word }) => {
-    const bytes = indexed ? getBytes(log.topics[word]) : data.subarray(32 * word, 32 * word + 32);
+    const bytes = indexed ? hexToBytes(log.topics[word]) : data.subarray(32 * word, 32 * word + 32);
     return { name, value: staticValue(kind, bits, bytes) };
   });
 }
@@ -190,7 +191,7 @@ function wordToBigInt(word: Uint8Array): bigint {
  */
 function toValue(type: ParamType, value: unknown, indexed = false): EthereumValue {
   if (indexed && (type.isTuple() || type.isArray() || type.type === "string" || type.type === "bytes")) {
-    return { kind: "fixedBytes", value: getBytes((value as { hash: string }).hash) };
+    return { kind: "fixedBytes", value: hexToBytes((value as { hash: string }).hash) };
   }
   if (type.isTuple()) {
     const items = value as Result;
@@ -201,11 +202,11 @@ function toValue(type: ParamType, value: unknown, indexed = false): EthereumValu
     return { kind: type.arrayLength === -1 ? "array" : "fixedArray", value: items };
   }
   const base = type.type;
-  if (base === "address") return { kind: "address", value: getBytes(value as string) };
+  if (base === "address") return { kind: "address", value: hexToBytes(value as string) };
   if (base === "bool") return { kind: "bool", value: value as boolean };
   if (base === "string") return { kind: "string", value: value as string };
-  if (base === "bytes") return { kind: "bytes", value: getBytes(value as string) };
-  if (base.startsWith("bytes")) return { kind: "fixedBytes", value: getBytes(value as string) };
+  if (base === "bytes") return { kind: "bytes", value: hexToBytes(value as string) };
+  if (base.startsWith("bytes")) return { kind: "fixedBytes", value: hexToBytes(value as string) };
   if (base.startsWith("uint")) return { kind: "uint", value: value as bigint };
   if (base.startsWith("int")) return { kind: "int", value: value as bigint };
   throw new Error(`unsupported ABI type ${base}`);

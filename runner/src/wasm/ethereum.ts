@@ -65,14 +65,17 @@ const ETHEREUM_VALUE_KINDS = ["address", "fixedBytes", "bytes", "int", "uint", "
 
 const NULL_POINTER = 0;
 
-/** Writes an `ethereum.Event` (receipt null) and returns the pointer the handler is called with. */
-export function writeEthereumEvent(heap: AscHeap, event: EthereumEvent): number {
+/**
+ * Writes an `ethereum.Event` (receipt null) and returns the pointer the handler is called with. `blockPointer`
+ * is the event's block already written (see RestartableMapping), or else it is written here.
+ */
+export function writeEthereumEvent(heap: AscHeap, event: EthereumEvent, blockPointer?: number): number {
   return heap.newPointerStruct(AscTypeId.EthereumEvent, [
     heap.newUint8Array(event.address),
     writeBigInt(heap, event.logIndex),
     writeBigInt(heap, event.transactionLogIndex),
     event.logType === null ? NULL_POINTER : heap.newString(event.logType),
-    writeBlock(heap, event.block),
+    blockPointer ?? writeEthereumBlock(heap, event.block),
     writeTransaction(heap, event.transaction),
     heap.newPointerArray(
       AscTypeId.ArrayEventParam,
@@ -84,7 +87,8 @@ export function writeEthereumEvent(heap: AscHeap, event: EthereumEvent): number 
   ]);
 }
 
-function writeBlock(heap: AscHeap, block: EthereumBlock): number {
+/** Writes an `ethereum.Block`. */
+export function writeEthereumBlock(heap: AscHeap, block: EthereumBlock): number {
   return heap.newPointerStruct(AscTypeId.EthereumBlock, [
     heap.newUint8Array(block.hash),
     heap.newUint8Array(block.parentHash),

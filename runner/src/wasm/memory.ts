@@ -13,7 +13,7 @@
  * current buffer and replaces them whenever `memory.buffer` is a different object.
  */
 import { AscTypeId } from "./typeIds";
-import { hasLoneSurrogate } from "./utf16";
+import { decodeUtf16, encodeUtf16, hasLoneSurrogate } from "./utf16";
 
 const HEADER_SIZE = 20;
 /** graph-node asks AssemblyScript for memory in chunks of at least this size and hands it out itself. */
@@ -46,7 +46,8 @@ export interface AscEnumValue {
 
 export class AscHeap {
   private exports?: AscExports;
-  private readonly classIds = new Map<AscTypeId, number>();
+  /** Class ids by AscTypeId, asked of the module once each. */
+  private readonly classIds: number[] = [];
   private arenaStart = 0;
   private arenaFree = 0;
   /** Views of the memory's current buffer, replaced whenever a `memory.grow` detaches it. */
@@ -98,6 +99,14 @@ export class AscHeap {
     return pointer;
   }
 
+  /** `newEnum` for a payload that is a pointer or another u32 (a bool): no bigint on the way. */
+  newEnumU32(typeId: AscTypeId, kind: number, payload: number): number {
+    const pointer = this.allocateObject(typeId, ENUM_SIZE);
+    this.view.setInt32(pointer, kind, true);
+    this.view.setUint32(pointer + 8, payload >>> 0, true);
+    return pointer;
+  }
+
   /** `Wrapped<bool>`: a class whose only field is a one-byte bool. */
   newWrappedBool(value: boolean): number {
     return this.newObject(AscTypeId.WrappedBool, Uint8Array.of(value ? 1 : 0));
@@ -105,13 +114,18 @@ export class AscHeap {
 
   /** A `string`, as UTF-16LE code units (surrogate pairs included as they are). */
   newString(text: string): number {
-    return this.newBuffer(AscTypeId.String, utf16(text));
+    return this.newBuffer(AscTypeId.String, encodeUtf16(text));
   }
 
   /** A `Uint8Array` (also `Bytes`, `Address`, `BigInt`) over a fresh `ArrayBuffer`. */
   newUint8Array(bytes: Uint8Array): number {
     const buffer = this.newBuffer(AscTypeId.ArrayBuffer, bytes);
-    return this.newPointerStruct(AscTypeId.Uint8Array, [buffer, buffer, bytes.length]);
+    // The fields of a typed array (buffer, dataStart, byteLength), written as newPointerStruct would.
+    const pointer = this.allocateObject(AscTypeId.Uint8Array, 3 * POINTER_SIZE);
+    this.view.setUint32(pointer, buffer, true);
+    this.view.setUint32(pointer + POINTER_SIZE, buffer, true);
+    this.view.setUint32(pointer + 2 * POINTER_SIZE, bytes.length, true);
+    return pointer;
   }
 
   /** An `Array<T>` of pointers (strings, objects, enums). */
@@ -170,10 +184,10 @@ export class AscHeap {
   }
 
   private classId(typeId: AscTypeId): number {
-    let id = this.classIds.get(typeId);
+    let id = this.classIds[typeId];
     if (id === undefined) {
       id = this.bound().id_of_type(typeId) >>> 0;
-      this.classIds.set(typeId, id);
+      this.classIds[typeId] = id;
     }
     return id;
   }
@@ -186,7 +200,7 @@ export class AscHeap {
     const byteLength = this.readU32(ptr - 4);
     if (byteLength % 2 !== 0) throw new Error(`string length of ${byteLength} bytes is not whole UTF-16 code units`);
     this.checkBounds(ptr, byteLength);
-    const text = Buffer.from(this.buffer!, ptr, byteLength).toString("utf16le");
+    const text = decodeUtf16(this.bytes, ptr, byteLength);
     if (hasLoneSurrogate(text)) throw new Error("string from the mapping is not valid UTF-16");
     // graph-node strips NUL characters because Postgres does not accept them.
     return text.includes("\u0000") ? text.replace(/\u0000/g, "") : text;
@@ -199,6 +213,20 @@ export class AscHeap {
     const dataStart = this.readU32(ptr + 4);
     if (dataStart < buffer) throw new Error(`typed array data starts before its buffer (${dataStart} < ${buffer})`);
     return this.readBytes(dataStart, this.readU32(ptr + 8));
+  }
+
+  /**
+   * The bytes a `Uint8Array` views, as a view of the heap itself: for callers that read them at once, before
+   * anything can grow (and so detach) the memory.
+   */
+  viewUint8Array(pointer: number): Uint8Array {
+    const ptr = checkNotNull(pointer);
+    const buffer = checkNotNull(this.readU32(ptr));
+    const dataStart = this.readU32(ptr + 4);
+    if (dataStart < buffer) throw new Error(`typed array data starts before its buffer (${dataStart} < ${buffer})`);
+    const length = this.readU32(ptr + 8);
+    this.checkBounds(dataStart, length);
+    return this.bytes.subarray(dataStart, dataStart + length);
   }
 
   /** The elements of an `Array<T>` of pointers. */
@@ -224,12 +252,25 @@ export class AscHeap {
     return { kind: this.view.getInt32(ptr, true), payload: this.view.getBigUint64(ptr + 8, true) };
   }
 
-  /** The entries of a `TypedMap<string, V>` in order, values as pointers. */
-  readTypedMap(pointer: number): Array<[string, number]> {
-    return this.readPointerArray(this.readPointerField(pointer, 0)).map((entry) => [
-      this.readString(this.readPointerField(entry, 0)),
-      this.readPointerField(entry, 1),
-    ]);
+  /** An enum's kind alone; its payload's words come from `readEnumWord`, without a bigint for the whole. */
+  readEnumKind(pointer: number): number {
+    const ptr = checkNotNull(pointer);
+    this.checkBounds(ptr, ENUM_SIZE);
+    return this.view.getInt32(ptr, true);
+  }
+
+  /** The low (`high` false) or high 32 bits of an enum's payload, unsigned. */
+  readEnumWord(pointer: number, high = false): number {
+    const ptr = checkNotNull(pointer);
+    this.checkBounds(ptr, ENUM_SIZE);
+    return this.view.getUint32(ptr + (high ? 12 : 8), true);
+  }
+
+  /** Visits the entries of a `TypedMap<string, V>` in order, values as pointers. */
+  readTypedMap(pointer: number, visit: (key: string, value: number) => void): void {
+    for (const entry of this.readPointerArray(this.readPointerField(pointer, 0))) {
+      visit(this.readString(this.readPointerField(entry, 0)), this.readPointerField(entry, 1));
+    }
   }
 
   private readU32(ptr: number): number {
@@ -265,22 +306,6 @@ export class AscHeap {
     if (!this.exports) throw new Error("a host function was called before the mapping finished instantiating");
     return this.exports;
   }
-}
-
-/** UTF-16LE encodings of short strings, which repeat endlessly (field names, entity types, ids). */
-const utf16Cache = new Map<string, Buffer>();
-const UTF16_CACHE_MAX_LENGTH = 64;
-const UTF16_CACHE_MAX_ENTRIES = 10_000;
-
-function utf16(text: string): Buffer {
-  if (text.length > UTF16_CACHE_MAX_LENGTH) return Buffer.from(text, "utf16le");
-  let encoded = utf16Cache.get(text);
-  if (!encoded) {
-    if (utf16Cache.size >= UTF16_CACHE_MAX_ENTRIES) utf16Cache.clear();
-    encoded = Buffer.from(text, "utf16le");
-    utf16Cache.set(text, encoded);
-  }
-  return encoded;
 }
 
 /** graph-node gives strings and buffers spare capacity up to the next power of two of header + payload. */

@@ -9,7 +9,7 @@
  * which puts one instance back into its post-`_start` state before each trigger. An instance whose handler
  * failed should be dropped.
  */
-import { writeEthereumEvent, type EthereumEvent } from "./ethereum";
+import { writeEthereumBlock, writeEthereumEvent, type EthereumBlock, type EthereumEvent } from "./ethereum";
 import { hostFunctions } from "./host";
 import type { HostContext } from "./hostContext";
 import { exportMutableGlobals, GLOBAL_EXPORT_PREFIX } from "./globalExports";
@@ -76,10 +76,18 @@ export class MappingModule {
     return mapping;
   }
 
-  /** Runs `handler` (an exported function name) on `event`; throws HandlerError on failure. */
-  handleEvent(handler: string, event: EthereumEvent): void {
+  /**
+   * Runs `handler` (an exported function name) on `event`; throws HandlerError on failure. `blockPointer` is the
+   * event's block if `writeBlock` wrote it already.
+   */
+  handleEvent(handler: string, event: EthereumEvent, blockPointer?: number): void {
     const run = this.exportedFunction(handler);
-    this.failingAsHandlerError(() => run(writeEthereumEvent(this.heap, event)));
+    this.failingAsHandlerError(() => run(writeEthereumEvent(this.heap, event, blockPointer)));
+  }
+
+  /** Writes `block` into the instance's memory and returns its pointer; throws HandlerError on failure. */
+  writeBlock(block: EthereumBlock): number {
+    return this.failingAsHandlerError(() => writeEthereumBlock(this.heap, block));
   }
 
   /**

@@ -13,24 +13,45 @@ const MIN_DECIMAL_EXP = -6143;
 const MAX_DECIMAL_EXP = 6144;
 
 const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+/** The value of each lower-case hex digit by its character code. */
+const HEX_DIGITS = new Uint8Array(128);
+for (let digit = 0; digit < 16; digit++) HEX_DIGITS["0123456789abcdef".charCodeAt(digit)] = digit;
+/** Longest byte string read as a JS number: 6 bytes are 48 bits, exact in a double. */
+const MAX_NUMBER_BYTES = 6;
 
-/** num-bigint's `to_signed_bytes_le`. */
+/**
+ * num-bigint's `to_signed_bytes_le`. A negative v is ~m for m = -v - 1 >= 0, and two's complement bytes of ~m are
+ * those of m with every bit flipped; m's fewest bytes that keep a clear sign bit are its hex digits in pairs, plus
+ * a zero byte when the top pair's high bit is set. One hex conversion, no intermediate bigints.
+ */
 export function toSignedBytesLE(value: bigint): Uint8Array {
-  // The fewest bytes whose sign bit can hold the value: one more bit than the magnitude of v (v >= 0) or ~v (v < 0).
-  const magnitude = value < 0n ? -value - 1n : value;
-  const magnitudeHex = magnitude.toString(16);
-  const bits = magnitude === 0n ? 0 : 4 * (magnitudeHex.length - 1) + parseInt(magnitudeHex[0], 16).toString(2).length;
-  const byteCount = Math.floor(bits / 8) + 1;
-  const bigEndianHex = BigInt.asUintN(8 * byteCount, value).toString(16).padStart(2 * byteCount, "0");
-  return Buffer.from(bigEndianHex, "hex").reverse();
+  const negative = value < 0n;
+  const hex = (negative ? ~value : value).toString(16);
+  const digits = hex.length;
+  const pairs = (digits + 1) >> 1;
+  const topPair = digits % 2 === 1 ? HEX_DIGITS[hex.charCodeAt(0)] : (HEX_DIGITS[hex.charCodeAt(0)] << 4) | HEX_DIGITS[hex.charCodeAt(1)];
+  const bytes = new Uint8Array(pairs + (topPair >= 0x80 ? 1 : 0));
+  const flip = negative ? 0xff : 0;
+  for (let i = 0, end = digits; i < pairs; i++, end -= 2) {
+    const high = end >= 2 ? HEX_DIGITS[hex.charCodeAt(end - 2)] : 0;
+    bytes[i] = ((high << 4) | HEX_DIGITS[hex.charCodeAt(end - 1)]) ^ flip;
+  }
+  if (bytes.length > pairs) bytes[pairs] = flip;
+  return bytes;
 }
 
-/** num-bigint's `from_signed_bytes_le` (an empty array is 0). */
+/** num-bigint's `from_signed_bytes_le` (an empty array is 0); short ones (most amounts) through a JS number. */
 export function fromSignedBytesLE(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
+  const length = bytes.length;
+  if (length === 0) return 0n;
+  if (length <= MAX_NUMBER_BYTES) {
+    let unsigned = 0;
+    for (let i = length - 1; i >= 0; i--) unsigned = unsigned * 256 + bytes[i];
+    return BigInt(bytes[length - 1] >= 0x80 ? unsigned - 2 ** (8 * length) : unsigned);
+  }
   let bigEndianHex = "0x";
-  for (let i = bytes.length - 1; i >= 0; i--) bigEndianHex += HEX_BYTES[bytes[i]];
-  return BigInt.asIntN(8 * bytes.length, BigInt(bigEndianHex));
+  for (let i = length - 1; i >= 0; i--) bigEndianHex += HEX_BYTES[bytes[i]];
+  return BigInt.asIntN(8 * length, BigInt(bigEndianHex));
 }
 
 /** Writes a graph-ts `BigInt`. */
@@ -40,7 +61,7 @@ export function writeBigInt(heap: AscHeap, value: bigint): number {
 
 /** Reads a graph-ts `BigInt`. */
 export function readBigInt(heap: AscHeap, pointer: number): bigint {
-  return fromSignedBytesLE(heap.readUint8Array(pointer));
+  return fromSignedBytesLE(heap.viewUint8Array(pointer));
 }
 
 /** Writes a graph-ts `BigDecimal` (exponent first, like graph-node). */

@@ -10,10 +10,14 @@
  * may already be larger than the module's initial size, changes no result: the allocator only grows memory when
  * it runs out.
  *
+ * The triggers of one block share its `ethereum.Block`: it is written once, onto the restored state, and that
+ * state is saved too, so the block's later triggers start from it. Each trigger still starts from exactly the
+ * same memory; only where its objects lie differs from a fresh instance, which no result depends on.
+ *
  * Module-level code that touches trigger state (the store, template creation, logging) cannot be replayed from
  * a snapshot; for such a module `create` answers null and the caller instantiates per trigger instead.
  */
-import type { EthereumEvent } from "./ethereum";
+import type { EthereumBlock, EthereumEvent } from "./ethereum";
 import type { HostContext } from "./hostContext";
 import { MappingModule } from "./module";
 
@@ -51,7 +55,16 @@ class ModuleLevelTriggerAccess extends Error {
 /** Memory past the saved image that restoring may zero before each trigger (see `oversized`). */
 const MAX_EXTRA_MEMORY = 4 * 1024 * 1024;
 
+/** The state after `_start` with one block written, and where the block lies. */
+interface BlockImage {
+  block: EthereumBlock;
+  pointer: number;
+  snapshot: MappingSnapshot;
+}
+
 export class RestartableMapping {
+  private blockImage: BlockImage | null = null;
+
   private constructor(
     private readonly mapping: MappingModule,
     private readonly context: SwitchableContext,
@@ -85,13 +98,25 @@ export class RestartableMapping {
 
   /** Runs `handler` on `event` against `ctx` (whose dataSource must be the one given to `create`). */
   handleEvent(ctx: HostContext, handler: string, event: EthereumEvent): void {
-    this.snapshot.restore(this.mapping);
+    const image = this.imageOf(event.block);
+    image.snapshot.restore(this.mapping);
     this.context.target = ctx;
     try {
-      this.mapping.handleEvent(handler, event);
+      this.mapping.handleEvent(handler, event, image.pointer);
     } finally {
       this.context.target = null;
     }
+  }
+
+  /** The saved state holding `block`, written onto the state after `_start` the first time it is asked for. */
+  private imageOf(block: EthereumBlock): BlockImage {
+    if (this.blockImage?.block !== block) {
+      this.blockImage = null;
+      this.snapshot.restore(this.mapping);
+      const pointer = this.mapping.writeBlock(block);
+      this.blockImage = { block, pointer, snapshot: MappingSnapshot.take(this.mapping) };
+    }
+    return this.blockImage;
   }
 }
 

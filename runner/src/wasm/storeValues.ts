@@ -3,7 +3,7 @@
  * the value itself (Int, Int8, Timestamp in microseconds, Bool) or a pointer (String, Bytes, BigInt, BigDecimal,
  * Array<Value>); an `Entity` is a `TypedMap<string, Value>`. Mirrors runtime/wasm/src/to_from/external.rs.
  */
-import { ValueKind, type Entity, type Value } from "../values";
+import { byName, inNameOrder, ValueKind, type Entity, type Value } from "../values";
 import type { AscHeap, TypedMapTypeIds } from "./memory";
 import { readBigDecimal, readBigInt, writeBigDecimal, writeBigInt } from "./numbers";
 import { AscTypeId } from "./typeIds";
@@ -16,57 +16,60 @@ const ENTITY_TYPE_IDS: TypedMapTypeIds = {
 
 /** Writes a graph-ts `Value`. */
 export function writeStoreValue(heap: AscHeap, value: Value): number {
-  return heap.newEnum(AscTypeId.StoreValue, value.kind, storeValuePayload(heap, value));
-}
-
-function storeValuePayload(heap: AscHeap, value: Value): bigint {
   switch (value.kind) {
-    case ValueKind.String:
-      return BigInt(heap.newString(value.value));
     case ValueKind.Int:
-      return BigInt(value.value);
+      return heap.newEnum(AscTypeId.StoreValue, value.kind, BigInt(value.value));
     case ValueKind.Int8:
     case ValueKind.Timestamp:
-      return value.value;
+      return heap.newEnum(AscTypeId.StoreValue, value.kind, value.value);
+    default:
+      return heap.newEnumU32(AscTypeId.StoreValue, value.kind, storeValuePointer(heap, value));
+  }
+}
+
+/** The payload of a value stored behind a pointer (or a bool, or nothing for null). */
+function storeValuePointer(heap: AscHeap, value: Exclude<Value, { kind: ValueKind.Int | ValueKind.Int8 | ValueKind.Timestamp }>): number {
+  switch (value.kind) {
+    case ValueKind.String:
+      return heap.newString(value.value);
     case ValueKind.Bool:
-      return value.value ? 1n : 0n;
+      return value.value ? 1 : 0;
     case ValueKind.Null:
-      return 0n;
+      return 0;
     case ValueKind.Bytes:
-      return BigInt(heap.newUint8Array(value.value));
+      return heap.newUint8Array(value.value);
     case ValueKind.BigInt:
-      return BigInt(writeBigInt(heap, value.value));
+      return writeBigInt(heap, value.value);
     case ValueKind.BigDecimal:
-      return BigInt(writeBigDecimal(heap, value.value));
+      return writeBigDecimal(heap, value.value);
     case ValueKind.Array:
-      return BigInt(heap.newPointerArray(AscTypeId.ArrayStoreValue, value.value.map((item) => writeStoreValue(heap, item))));
+      return heap.newPointerArray(AscTypeId.ArrayStoreValue, value.value.map((item) => writeStoreValue(heap, item)));
   }
 }
 
 /** Reads a graph-ts `Value`. */
 export function readStoreValue(heap: AscHeap, pointer: number): Value {
-  const { kind, payload } = heap.readEnum(pointer);
-  const target = Number(BigInt.asUintN(32, payload));
+  const kind = heap.readEnumKind(pointer);
   switch (kind) {
     case ValueKind.String:
-      return { kind, value: heap.readString(target) };
+      return { kind, value: heap.readString(heap.readEnumWord(pointer)) };
     case ValueKind.Int:
-      return { kind, value: Number(BigInt.asIntN(32, payload)) };
+      return { kind, value: heap.readEnumWord(pointer) | 0 };
     case ValueKind.Int8:
     case ValueKind.Timestamp:
-      return { kind, value: BigInt.asIntN(64, payload) };
+      return { kind, value: BigInt.asIntN(64, heap.readEnum(pointer).payload) };
     case ValueKind.Bool:
-      return { kind, value: payload !== 0n };
+      return { kind, value: (heap.readEnumWord(pointer) | heap.readEnumWord(pointer, true)) !== 0 };
     case ValueKind.Null:
       return { kind };
     case ValueKind.Bytes:
-      return { kind, value: heap.readUint8Array(target) };
+      return { kind, value: heap.readUint8Array(heap.readEnumWord(pointer)) };
     case ValueKind.BigInt:
-      return { kind, value: readBigInt(heap, target) };
+      return { kind, value: readBigInt(heap, heap.readEnumWord(pointer)) };
     case ValueKind.BigDecimal:
-      return { kind, value: readBigDecimal(heap, target) };
+      return { kind, value: readBigDecimal(heap, heap.readEnumWord(pointer)) };
     case ValueKind.Array:
-      return { kind, value: heap.readPointerArray(target).map((item) => readStoreValue(heap, item)) };
+      return { kind, value: heap.readPointerArray(heap.readEnumWord(pointer)).map((item) => readStoreValue(heap, item)) };
     default:
       throw new Error(`unknown store value kind ${kind}`);
   }
@@ -74,16 +77,17 @@ export function readStoreValue(heap: AscHeap, pointer: number): Value {
 
 /** Writes an `Entity` with its fields sorted by name, as graph-node hands entities to mappings. */
 export function writeEntity(heap: AscHeap, entity: Readonly<Entity>): number {
-  const fields = [...entity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return heap.newTypedMap(
-    ENTITY_TYPE_IDS,
-    fields.map(([name, value]) => [name, writeStoreValue(heap, value)]),
-  );
+  const entries: [string, number][] = [];
+  for (const [name, value] of entity) entries.push([name, writeStoreValue(heap, value)]);
+  // The store keeps its versions in name order; only other entities (a data source's context) need sorting.
+  return heap.newTypedMap(ENTITY_TYPE_IDS, inNameOrder(entries) ? entries : entries.sort(byName));
 }
 
 /** Reads an `Entity` (also a `DataSourceContext`); a field set twice keeps its last value. */
 export function readEntity(heap: AscHeap, pointer: number): Entity {
-  return new Map(heap.readTypedMap(pointer).map(([name, value]) => [name, readStoreValue(heap, value)]));
+  const entity: Entity = new Map();
+  heap.readTypedMap(pointer, (name, value) => entity.set(name, readStoreValue(heap, value)));
+  return entity;
 }
 
 /** Writes the `Array<Entity>` that `store.loadRelated` returns. */

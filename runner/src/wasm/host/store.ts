@@ -42,7 +42,7 @@ export function storeHostFunctions({ heap, ctx }: HostEnv): HostFunctions {
     "store.get": get,
     "store.get_in_block": get,
     "store.set": (typePtr: number, idPtr: number, dataPtr: number): void =>
-      ctx.store.set(heap.readString(typePtr), heap.readString(idPtr), readEntity(heap, dataPtr)),
+      ctx.store.setFresh(heap.readString(typePtr), heap.readString(idPtr), readEntity(heap, dataPtr)),
     "store.remove": (typePtr: number, idPtr: number): void =>
       ctx.store.remove(heap.readString(typePtr), heap.readString(idPtr)),
     "store.loadRelated": (typePtr: number, idPtr: number, fieldPtr: number): number =>
