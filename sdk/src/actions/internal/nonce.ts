@@ -1,15 +1,15 @@
-import { JsonRpcApiProvider, type Signer } from "ethers";
+import { JsonRpcApiProvider, JsonRpcSigner, type Signer } from "ethers";
 
 /**
- * The signer's next nonce, read from the node itself. ethers' JSON-RPC providers cache `eth_getTransactionCount`
- * for 250 ms, so two actions sent within that window would both be given the first one's nonce ("nonce too low");
- * `send` goes past that cache. Other providers answer through the signer as usual.
+ * The nonce override an action sends with: the signer's next nonce read from the node itself. ethers' JSON-RPC
+ * providers cache `eth_getTransactionCount` for 250 ms, so a local signer (a `Wallet`) sending two actions within
+ * that window would give both the first one's nonce ("nonce too low"); `send` goes past that cache. A node or
+ * wallet account (`JsonRpcSigner`) gets no override: the node or the wallet assigns its nonces itself.
  */
-export async function pendingNonce(signer: Signer): Promise<number> {
+export async function nonceOverride(signer: Signer): Promise<{ nonce?: number }> {
+  if (signer instanceof JsonRpcSigner) return {};
   const provider = signer.provider;
-  if (provider instanceof JsonRpcApiProvider) {
-    const count: string = await provider.send("eth_getTransactionCount", [await signer.getAddress(), "pending"]);
-    return Number(BigInt(count));
-  }
-  return signer.getNonce("pending");
+  if (!(provider instanceof JsonRpcApiProvider)) return {};
+  const count: string = await provider.send("eth_getTransactionCount", [await signer.getAddress(), "pending"]);
+  return { nonce: Number(BigInt(count)) };
 }

@@ -4,7 +4,7 @@ import { ClusterShareError, toClusterShareError } from "../../errors";
 import type { ClusterShareContext } from "./context";
 import { signerOf } from "./context";
 import { decodeEvents, type DecodedEvent } from "./events";
-import { pendingNonce } from "./nonce";
+import { nonceOverride } from "./nonce";
 
 /** What every action returns: the mined receipt and its decoded events. */
 export interface ActionReceipt {
@@ -41,7 +41,7 @@ export async function transact(ctx: ClusterShareContext, call: ContractCall): Pr
   call.checkSimulated?.(simulated);
   let tx;
   try {
-    tx = await method.send(...call.args, { nonce: await pendingNonce(signer) });
+    tx = await method.send(...call.args, await nonceOverride(signer));
   } catch (error) {
     throw toClusterShareError(error, call.name, call.functionName, "eth_sendTransaction");
   }
