@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { ethers, increaseTime, latestTimestamp } from "../helpers/fixtures";
+import { ethers, increaseTime, latestTimestamp, launchParams, navParams, SHARE } from "../helpers/fixtures";
 import { earnedAt } from "../../sdk/src/math/stream";
 import { DUST_HOLDERS, startReadStack, type ReadStack } from "./readStack";
 import { createClusterShareClient, type ClusterShareClient } from "../../sdk/src/client";
@@ -337,6 +337,25 @@ describe("SDK reads: the subgraph through the runner and the chain through Multi
       const zero = await createClusterShareClient({ rpcUrl: stack.rpcUrl, deployment: stack.deployment, logBlockSpan: 0 });
       await expect(zero.cluster(stack.d.clusterId)).rejects.toBeInstanceOf(RangeError);
     });
+  });
+
+  it("cluster(id) of a cluster launched in a block the subgraph has not indexed yet answers from the chain", async () => {
+    const { d } = stack;
+    await stack.runner.sync();
+    const id = await d.factory.clusterCount();
+    await d.factory.connect(d.operator).launch(launchParams({
+      name: "B200 Cluster Porto", symbol: "csB200POR", stablecoin: await d.stable.getAddress(), revenueFeed: await d.feed.getAddress(),
+      initialHolder: d.holders[0].address, initialShares: 1_000n * SHARE, nav: navParams({ hardwareCost: 1_000n * d.unit }),
+    }));
+    // One block behind: within maxSubgraphLag, so the subgraph still answers everything it knows.
+    const early = await indexed.cluster(id);
+    expect(early.source).toBe("chain");
+    expect(early.fallbackReason).toMatch(new RegExp(`does not know cluster ${id}`));
+    expect(early.data.cluster.symbol).toBe("csB200POR");
+    await stack.runner.sync();
+    const indexedPage = await indexed.cluster(id);
+    expect(indexedPage.source).toBe("subgraph");
+    expect(indexedPage.data).toEqual(early.data);
   });
 
   it("answers every read from the chain when the runner is stopped", async () => {

@@ -10,7 +10,7 @@ import { CLUSTER_CALL_COUNT, clusterCalls, clusterFromChain } from "./chain/clus
 import { factoryInterface, vaultInterface } from "./chain/interfaces";
 import { readLogs } from "./chain/logs";
 import { multicall } from "./multicall";
-import { chainAtSubgraphBlock, decimalsOf, readWithFallback, type ReadContext, type Sourced } from "./source";
+import { chainAtSubgraphBlock, decimalsOf, readWithFallback, SubgraphBehindError, type ReadContext, type Sourced } from "./source";
 import { querySubgraph, type SubgraphMeta } from "./subgraph/client";
 import { CLUSTER_FIELDS, clusterFromSubgraph, type ClusterRow } from "./subgraph/clusters";
 import { EPOCH_FIELDS, epochFromSubgraph, type EpochRow } from "./subgraph/epochs";
@@ -50,7 +50,13 @@ export async function readCluster(ctx: ReadContext, clusterId: bigint): Promise<
         endpoint, CLUSTER_PAGE_QUERY, { id: clusterId.toString() },
       );
       const { head } = await chainAtSubgraphBlock(ctx, meta, row ? [row.vault] : [], []);
-      if (!row) return { data: null, meta, head };
+      if (!row) {
+        // A cluster launched in a block the subgraph has not indexed yet (within maxSubgraphLag) exists all the same.
+        if (head > meta.block.number) {
+          throw new SubgraphBehindError(`the subgraph, at block ${meta.block.number}, does not know cluster ${clusterId} (chain head ${head})`);
+        }
+        return { data: null, meta, head };
+      }
       const decimals = decimalsOf(ctx, row.vault);
       const cluster = clusterFromSubgraph(row, decimals, ctx.timestampUnit);
       return { data: { cluster, epochs: row.epochs.map((e) => epochFromSubgraph(cluster.id, e, decimals)) }, meta, head };
