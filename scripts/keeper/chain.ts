@@ -4,6 +4,7 @@
  * a revert into the contracts' named error.
  */
 import { Interface, isCallException, type ContractRunner, type Provider, type Signer } from "ethers";
+import { nonceOverride } from "../../sdk/src/actions/internal/nonce";
 import { hardCapReached } from "../../sdk/src/math/offering";
 import {
   ClusterFactory__factory,
@@ -93,9 +94,11 @@ async function isFinalizeDue(provider: Provider, offeringAddress: string): Promi
  * (decode it with `describeRevert`).
  */
 export async function performUpkeep(signer: Signer, step: UpkeepStep, target: string): Promise<PerformReceipt> {
+  // Close, NAV and settle follow each other within ethers' 250 ms nonce cache: read the nonce as the SDK's actions do.
+  const overrides = await nonceOverride(signer);
   const tx = step === "finalize"
-    ? await ClusterOffering__factory.connect(target, signer).finalize()
-    : await upkeep(step, target, signer).performUpkeep("0x");
+    ? await ClusterOffering__factory.connect(target, signer).finalize(overrides)
+    : await upkeep(step, target, signer).performUpkeep("0x", overrides);
   const receipt = await tx.wait();
   if (!receipt) throw new Error(`performUpkeep ${tx.hash} was dropped`);
   return { hash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider, type JsonRpcSigner } from "ethers";
+import { JsonRpcProvider, Wallet, type JsonRpcSigner } from "ethers";
 import {
   attest, deployCluster, ethers, increaseTime, latestTimestamp, launchParams, navParams, setNextTimestamp, DAY, HEARTBEAT, SHARE,
   type Deployment as Fixture,
@@ -80,6 +80,27 @@ describe("the keeper, over JSON-RPC against a Hardhat node", () => {
     expect((await d.queue.settings()).settlements).toBe(1n);
     // Every action was logged as it happened.
     expect(log).toEqual(actions.map((a) => ({ kind: "action", ...a })));
+  });
+
+  it("signs with a key (KEEPER_KEY's Wallet) through one tick's transactions, each with its own nonce", async () => {
+    // On a snapshot: the tests after this one expect the chain as the first test left it.
+    const snapshot: string = await provider.send("evm_snapshot", []);
+    try {
+      await makeEpochDue();
+      const wallet = Wallet.createRandom(provider);
+      await provider.send("hardhat_setBalance", [wallet.address, "0xDE0B6B3A7640000"]);
+      const failures: KeeperLogEntry[] = [];
+      const keeper = createKeeper({ provider, signer: wallet, deployment, intervalMs: 50, backoffMs: 10, log: (e) => {
+        if (e.kind !== "action" || e.outcome !== "performed") failures.push(e);
+      } });
+      const actions = await keeper.tickOnce();
+      expect(failures).toEqual([]);
+      // Nothing waits in the queue, so no settlement: a close and a NAV round sent back to back.
+      expect(actions.map((a) => [a.step, a.outcome])).toEqual([["close", "performed"], ["nav", "performed"]]);
+      expect(await provider.getTransactionCount(wallet.address)).toBe(2);
+    } finally {
+      await provider.send("evm_revert", [snapshot]);
+    }
   });
 
   it("runs overlapping passes one after the other: an upkeep due once is performed once", async () => {
