@@ -3,12 +3,11 @@
  * `hardhat node` serves), points the built subgraph at the demo's factory, and runs the runner up to the head,
  * serving The Graph's query API on a free port.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import hre from "hardhat";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
-import { parseDocument } from "yaml";
+import { retargetBuild } from "../../runner/src/deployment";
 import { startRunner, type Runner } from "../../runner/src/runner";
 import { buildSubgraph } from "../subgraph/build";
 
@@ -53,7 +52,7 @@ export async function indexChain(factory: string, startBlock: number, options: I
   const server = new JsonRpcServer({ hostname: "127.0.0.1", port: options.rpcPort ?? 0, provider: hre.network.provider });
   const { address, port } = await server.listen();
   const rpcUrl = `http://${address}:${port}`;
-  const buildDir = pointSubgraphAt(factory, startBlock);
+  const buildDir = retargetBuild(BUILT_SUBGRAPH, { network: "hardhat", factory, startBlock });
   let runner: Runner | undefined;
   try {
     runner = await startRunner({ buildDir, rpcUrl, port: options.graphqlPort ?? 0, blockRange: 5_000, pollMs: options.pollMs });
@@ -79,14 +78,3 @@ export async function indexChain(factory: string, startBlock: number, options: I
   };
 }
 
-/** A copy of the built subgraph whose manifest names `factory` and `startBlock` (no `graph build` needed). */
-function pointSubgraphAt(factory: string, startBlock: number): string {
-  const dir = mkdtempSync(join(tmpdir(), "clustershare-demo-subgraph-"));
-  cpSync(BUILT_SUBGRAPH, dir, { recursive: true });
-  const manifestPath = join(dir, "subgraph.yaml");
-  const manifest = parseDocument(readFileSync(manifestPath, "utf8"));
-  manifest.setIn(["dataSources", 0, "source", "address"], factory);
-  manifest.setIn(["dataSources", 0, "source", "startBlock"], startBlock);
-  writeFileSync(manifestPath, manifest.toString());
-  return dir;
-}
