@@ -7,14 +7,13 @@
  * { events, fetchMs, indexMs, ratio, separateNode: { events, fetchMs, indexMs, ratio } }.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { deployCluster, ethers } from "../../test/helpers/fixtures";
 import { startRpcNode } from "../../test/helpers/rpcNode";
-import { buildSubgraph } from "../subgraph/build";
 import { JsonRpcClient } from "../../runner/src/chain/rpc";
+import { retargetBuild } from "../../runner/src/deployment";
 import { startRunner } from "../../runner/src/runner";
 import { generateHistory } from "./indexingHistory";
 
@@ -35,6 +34,8 @@ export interface IndexingRow extends IndexingFigure {
 const MIN_EVENTS = 5_000;
 const BLOCK_RANGE = 2_000;
 const GOAL = 3;
+/** `npm run subgraph:build`'s output, which `npm run bench` writes before it measures. */
+const BUILT_SUBGRAPH = join(__dirname, "../../subgraph/build");
 
 /** Builds a history of at least MIN_EVENTS handled events, indexes it from both nodes, and times both. */
 export async function indexingRow(reportFile: string): Promise<IndexingRow> {
@@ -70,7 +71,8 @@ async function separateNodeFigure(): Promise<IndexingFigure> {
 
 /** Indexes the history up to `head` from the node at `url`, then times the bare log fetch of the same ranges. */
 async function measure(url: string, factory: string, head: number): Promise<IndexingFigure> {
-  const buildDir = dirname(buildSubgraph({ network: "hardhat", factory, startBlock: 0 }, mkdtempSync(join(tmpdir(), "clustershare-bench-subgraph-"))));
+  // `npm run bench` built the subgraph; only the manifest depends on the factory (no second `graph build`).
+  const buildDir = retargetBuild(BUILT_SUBGRAPH, { network: "hardhat", factory, startBlock: 0 });
   const runner = await startRunner({ buildDir, rpcUrl: url, blockRange: BLOCK_RANGE });
   const started = performance.now();
   await runner.sync(head);
